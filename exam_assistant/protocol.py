@@ -1,0 +1,443 @@
+"""Schema of a protocol pack: the data a clinic or author writes in YAML.
+
+Every model is frozen and forbids unknown fields, so a typo in a pack is a load
+error naming the field rather than a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from exam_assistant.conditions import Condition
+
+PACK_SCHEMA_VERSION = "1"
+
+Tier = Literal["EMERGENCY", "SAME_DAY", "URGENT", "ROUTINE"]
+TIER_ORDER: dict[str, int] = {"ROUTINE": 0, "URGENT": 1, "SAME_DAY": 2, "EMERGENCY": 3}
+Verification = Literal["primary", "secondary", "unverified"]
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+LEVELS = ("C4", "C5", "C6", "C7", "C8", "T1")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+StableId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+
+
+class Reference(Strict):
+    """A source that items, figures and rules cite by key."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    citation: Annotated[str, Field(min_length=10)]
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    doi: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Reference:
+        if not (self.doi or self.url):
+            raise ValueError(f"reference '{self.key}' needs a doi or a url so a reader can find it")
+        return self
+
+
+class Figure(Strict):
+    """One accuracy figure: a point estimate, its confidence interval, or a range across studies.
+
+    A bare number in YAML is accepted as the point estimate.
+    """
+
+    point: float | None = None
+    ci: tuple[float, float] | None = None
+    range: tuple[float, float] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number(cls, data: Any) -> Any:
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            return {"point": data}
+        return data
+
+    @model_validator(mode="after")
+    def _something(self) -> Figure:
+        if self.point is None and self.ci is None and self.range is None:
+            raise ValueError("a figure needs a point, a ci or a range")
+        for pair in (self.ci, self.range):
+            if pair is not None and pair[0] > pair[1]:
+                raise ValueError(f"interval {pair} has its low end above its high end")
+        return self
+
+    def text(self, percent: bool = False) -> str:
+        def fmt(x: float) -> str:
+            return f"{x * 100:.0f}%" if percent else f"{x:g}"
+
+        parts: list[str] = []
+        if self.point is not None:
+            parts.append(fmt(self.point))
+        if self.ci is not None:
+            parts.append(f"(95% CI {fmt(self.ci[0])}–{fmt(self.ci[1])})")
+        if self.range is not None:
+            parts.append(f"range {fmt(self.range[0])}–{fmt(self.range[1])}")
+        return " ".join(parts)
+
+
+class Evidence(Strict):
+    """Diagnostic accuracy of one item for one target condition, from one source or review."""
+
+    target: str
+    sensitivity: Figure | None = None
+    specificity: Figure | None = None
+    lr_positive: Figure | None = None
+    lr_negative: Figure | None = None
+    population: str
+    reference_standard: str | None = None
+    verification: Verification
+    note: str | None = None
+    references: Annotated[list[str], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _has_a_figure(self) -> Evidence:
+        if not any((self.sensitivity, self.specificity, self.lr_positive, self.lr_negative)):
+            raise ValueError("evidence needs at least one of sensitivity, specificity, lr_positive, lr_negative")
+        for name in ("sensitivity", "specificity"):
+            fig = getattr(self, name)
+            if fig is not None:
+                for v in (fig.point, *(fig.ci or ()), *(fig.range or ())):
+                    if v is not None and not 0 <= v <= 1:
+                        raise ValueError(f"{name} must be a proportion between 0 and 1, got {v}")
+        return self
+
+
+class Option(Strict):
+    value: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    score: float | None = None
+
+
+class Criterion(Strict):
+    """What was observed when a test was called positive (e.g. arm pain reproduced, pulse change)."""
+
+    value: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+    counts_as_positive: bool = True
+    symptom_based: bool = True
+
+
+AnswerType = Literal[
+    "yes_no",  # yes / no / unknown
+    "sided_test",  # left and right: positive / negative / not tested / could not complete
+    "number",
+    "choice",
+    "multi_choice",
+    "mrc",  # sided MRC 0-5
+    "reflex",  # sided reflex 0-4
+    "sensation",  # sided normal / reduced / absent
+    "text",
+]
+
+
+class Item(Strict):
+    """One question, test, measurement or score item."""
+
+    id: StableId
+    kind: Literal["question", "test", "measurement", "score_item", "sign"]
+    answer: AnswerType
+    label: str
+    prompt: str | None = None
+    technique: str | None = None
+    positive_when: str | None = None
+    criteria: list[Criterion] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    max_length: int = Field(default=2000, ge=1, le=20000)
+    level: Literal["C4", "C5", "C6", "C7", "C8", "T1"] | None = None
+    modality: Literal["sensation", "power", "reflex"] | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    references: list[str] = Field(default_factory=list)
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Item:
+        if self.answer in ("choice", "multi_choice") and not self.options:
+            raise ValueError(f"item '{self.id}' is a {self.answer} and needs options")
+        if self.answer == "number" and (self.minimum is None or self.maximum is None):
+            raise ValueError(f"item '{self.id}' is a number and needs minimum and maximum")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError(f"item '{self.id}': minimum is above maximum")
+        if self.criteria and self.answer != "sided_test":
+            raise ValueError(f"item '{self.id}': criteria belong to sided_test items only")
+        if self.kind == "test" and not self.technique:
+            raise ValueError(f"test '{self.id}' needs a technique (how to perform it)")
+        if self.kind == "test" and not self.positive_when:
+            raise ValueError(f"test '{self.id}' needs positive_when (what counts as positive)")
+        values = [o.value for o in self.options]
+        if len(values) != len(set(values)):
+            raise ValueError(f"item '{self.id}' repeats an option value")
+        return self
+
+    @property
+    def sided(self) -> bool:
+        return self.answer in ("sided_test", "mrc", "reflex", "sensation")
+
+
+class Section(Strict):
+    id: StableId
+    title: str
+    description: str | None = None
+    items: Annotated[list[Item], Field(min_length=1)]
+
+
+class Diagnosis(Strict):
+    """A condition the differential can rank."""
+
+    id: StableId
+    name: str
+    default_tier: Tier = "ROUTINE"
+    prior: float = Field(default=0.0, description="baseline weight before findings; higher = commoner")
+    description: str
+    references: Annotated[list[str], Field(min_length=1)]
+
+
+# ---------------------------------------------------------------- rule effects
+
+
+class RedFlagEffect(Strict):
+    type: Literal["red_flag"]
+    tier: Tier
+    action: str
+    suggests: list[str] = Field(default_factory=list, description="diagnosis ids")
+
+
+class Threshold(Strict):
+    """One band of a cluster: how many items positive, and what that is worth."""
+
+    at_least: int | None = Field(default=None, ge=0)
+    at_most: int | None = Field(default=None, ge=0)
+    label: str
+    lr_positive: Figure | None = None
+    lr_negative: Figure | None = None
+    interpretation: str
+    verification: Verification = "primary"
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Threshold:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a threshold needs at_least or at_most")
+        return self
+
+
+class ClusterItem(Strict):
+    label: str
+    when: Condition
+    tested: Condition | None = Field(
+        default=None,
+        description="true when the item was actually tested; without it, the items named in 'when' must be answered",
+    )
+
+
+class ClusterEffect(Strict):
+    """A validated test-item cluster: counts positive items, maps the count to a likelihood ratio."""
+
+    type: Literal["cluster"]
+    target: str
+    items: Annotated[list[ClusterItem], Field(min_length=1)]
+    thresholds: Annotated[list[Threshold], Field(min_length=1)]
+    pretest_probability: float | None = Field(default=None, gt=0, lt=1)
+    pretest_source: str | None = None
+    caveat: str | None = None
+    positive_from: int | None = Field(default=None, ge=1, description="count from which the cluster is called positive")
+
+
+class DecisionEffect(Strict):
+    """A computed decision rule (Canadian C-spine, NEXUS): an outcome when 'when' holds."""
+
+    type: Literal["decision"]
+    outcome: str
+    otherwise: str | None = None
+    applies_when: Condition | None = None
+    not_applicable: str | None = None
+
+
+class PointCategory(Strict):
+    label: str
+    when: Condition
+
+
+class Band(Strict):
+    minimum: float
+    maximum: float
+    label: str
+
+
+class PointsEffect(Strict):
+    """A points score: one point per category whose condition holds (ADD-RS)."""
+
+    type: Literal["points"]
+    categories: Annotated[list[PointCategory], Field(min_length=1)]
+    bands: Annotated[list[Band], Field(min_length=1)]
+
+
+class DifferentialEffect(Strict):
+    type: Literal["differential"]
+    diagnosis: str
+    weight: float = Field(description="positive: finding for; negative: finding against")
+    finding: str = Field(description="the finding in plain words, shown under 'for' or 'against'")
+
+
+class ImagingStudy(Strict):
+    study: str
+    appropriateness: Literal["usually appropriate", "may be appropriate", "usually not appropriate", "not imaging"]
+    radiation: Literal["none", "low", "medium", "high"] | None = None
+    why: str | None = None
+
+
+class ImagingEffect(Strict):
+    type: Literal["imaging"]
+    scenario: str
+    first: ImagingStudy | None = Field(default=None, description="None means no imaging now")
+    alternatives: list[ImagingStudy] = Field(default_factory=list)
+    not_appropriate: list[ImagingStudy] = Field(default_factory=list)
+    review_in_weeks: int | None = Field(default=None, ge=0, le=52)
+    acr_topic: str | None = None
+    acr_version: str | None = None
+    verification: Verification = "primary"
+    priority: int = Field(default=50, description="lower comes first")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> ImagingEffect:
+        if self.first is None and self.review_in_weeks is None:
+            raise ValueError("'no imaging now' needs review_in_weeks")
+        return self
+
+
+class TreatmentStep(Strict):
+    stage: Literal["emergency", "self_care", "analgesia", "physiotherapy", "review", "escalation", "referral", "safety_net"]
+    text: str
+    cautions: list[str] = Field(default_factory=list)
+    review_in_weeks: int | None = Field(default=None, ge=0, le=104)
+    verification: Verification = "primary"
+
+
+class TreatmentEffect(Strict):
+    type: Literal["treatment"]
+    pathway: str
+    steps: Annotated[list[TreatmentStep], Field(min_length=1)]
+    priority: int = 50
+
+
+class SuggestProtocolEffect(Strict):
+    type: Literal["suggest_protocol"]
+    protocol: str
+    why: str
+
+
+class ContraindicateEffect(Strict):
+    type: Literal["contraindicate"]
+    items: Annotated[list[str], Field(min_length=1)]
+    why: str
+
+
+class FlagEffect(Strict):
+    """A named intermediate finding other rules can refer to (e.g. 'myelopathy cluster positive')."""
+
+    type: Literal["flag"]
+    label: str
+
+
+Effect = Annotated[
+    RedFlagEffect
+    | ClusterEffect
+    | DecisionEffect
+    | PointsEffect
+    | DifferentialEffect
+    | ImagingEffect
+    | TreatmentEffect
+    | SuggestProtocolEffect
+    | ContraindicateEffect
+    | FlagEffect,
+    Field(discriminator="type"),
+]
+
+
+class Rule(Strict):
+    id: StableId
+    title: str
+    when: Condition
+    effect: Effect
+    reason: Annotated[str, Field(min_length=5)]
+    references: Annotated[list[str], Field(min_length=1)]
+    holds_back_on_emergency: bool = Field(
+        default=False, description="hidden while an EMERGENCY is raised, so nothing delays the emergency action"
+    )
+
+
+class ScoreDefinition(Strict):
+    """An outcome score computed from score items by a named, documented method."""
+
+    id: StableId
+    title: str
+    method: Literal["nprs", "ndi", "quickdash"]
+    items: Annotated[list[str], Field(min_length=1)]
+    bands: list[Band] = Field(default_factory=list)
+    mcid: str | None = None
+    missing_rule: str
+    licence: str
+    item_text_included: bool
+    references: Annotated[list[str], Field(min_length=1)]
+
+
+class Lookalike(Strict):
+    """A peripheral condition that mimics a root level, and how to tell them apart."""
+
+    level: Literal["C4", "C5", "C6", "C7", "C8", "T1"]
+    condition: str
+    distinguish: str
+    references: Annotated[list[str], Field(min_length=1)]
+
+
+class ProtocolPack(Strict):
+    """One protocol pack: a YAML file the library discovers and validates."""
+
+    schema_version: Literal["1"]
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    title: str
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    kind: Literal["history", "screening", "examination", "scores", "assessment", "cases"]
+    description: str
+    authors: Annotated[list[str], Field(min_length=1)]
+    reviewers: list[str] = Field(default_factory=list, description="clinical reviewers; empty means not yet reviewed")
+    licence: str
+    order: int = Field(default=100, description="where the pack sits in the examination flow")
+    suggested_when: Condition | None = None
+    references: list[Reference] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    diagnoses: list[Diagnosis] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    scores: list[ScoreDefinition] = Field(default_factory=list)
+    lookalikes: list[Lookalike] = Field(default_factory=list)
+
+    @field_validator("references")
+    @classmethod
+    def _unique_refs(cls, refs: list[Reference]) -> list[Reference]:
+        seen: set[str] = set()
+        for r in refs:
+            if r.key in seen:
+                raise ValueError(f"reference key '{r.key}' appears twice")
+            seen.add(r.key)
+        return refs
+
+    def items(self) -> list[Item]:
+        return [item for section in self.sections for item in section.items]
+
+
+def is_stable_id(value: str) -> bool:
+    return re.fullmatch(ID_PATTERN, value) is not None
