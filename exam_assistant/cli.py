@@ -1,0 +1,171 @@
+"""The ``exam-assistant`` command: protocols, encounters, assessment, records and export.
+
+Exit codes (see errors.py and the README): 0 ok, 1 usage, 2 invalid input, 3 not found,
+4 conflict (stale save), 5 partly failed batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from exam_assistant import __version__
+from exam_assistant.errors import EXIT_INVALID, EXIT_OK, Problem
+from exam_assistant.library import PackSource, build_library, load_library, pack_folders
+from exam_assistant.models import Encounter
+from exam_assistant.protocol import ProtocolPack
+
+
+def _report(problems: Sequence[Problem]) -> None:
+    for p in problems:
+        print(str(p), file=sys.stderr)
+
+
+def _json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+# ------------------------------------------------------------------ protocols
+
+
+def _protocols_list(args: argparse.Namespace) -> int:
+    lib = load_library()
+    if args.format == "json":
+        _json({
+            "protocols": [
+                {"id": p.pack.id, "title": p.pack.title, "version": p.pack.version, "kind": p.pack.kind,
+                 "source": p.source, "content_hash": p.content_hash,
+                 "items": len(p.pack.items()), "rules": len(p.pack.rules)}
+                for p in lib.ordered_packs()
+            ],
+            "problems": [p.as_dict() for p in lib.problems],
+        })
+    else:
+        for p in lib.ordered_packs():
+            print(f"{p.pack.id:<18} {p.pack.version:<8} {p.pack.kind:<12} {p.pack.title}  ({len(p.pack.items())} items, "
+                  f"{len(p.pack.rules)} rules)")
+        _report(lib.problems)
+    return EXIT_OK
+
+
+def _protocols_validate(args: argparse.Namespace) -> int:
+    if args.paths:
+        sources = pack_folders()[:1] + [PackSource(Path(p), "argument") for p in args.paths]
+        lib = build_library(sources)
+    else:
+        lib = load_library()
+    _report(lib.problems)
+    if lib.problems:
+        print(f"{len(lib.problems)} problem(s); {len(lib.packs)} pack(s) valid", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{len(lib.packs)} pack(s) valid: {', '.join(sorted(lib.packs))}")
+    return EXIT_OK
+
+
+def _protocols_schema(args: argparse.Namespace) -> int:
+    _json(ProtocolPack.model_json_schema(by_alias=True))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ encounter
+
+
+def _encounter_schema(args: argparse.Namespace) -> int:
+    _json(Encounter.model_json_schema(by_alias=True))
+    return EXIT_OK
+
+
+def _encounter_validate(args: argparse.Namespace) -> int:
+    from exam_assistant.validation import load_encounter
+
+    lib = load_library()
+    encounter, problems = load_encounter(Path(args.file), lib)
+    _report(problems)
+    if encounter is None or problems:
+        return EXIT_INVALID
+    print(f"{args.file}: valid encounter {encounter.id} with {len(encounter.findings)} finding(s)")
+    return EXIT_OK
+
+
+def _assess(args: argparse.Namespace) -> int:
+    from exam_assistant.engine.assess import assess
+    from exam_assistant.engine.text_report import assessment_text
+    from exam_assistant.validation import load_encounter
+
+    lib = load_library()
+    encounter, problems = load_encounter(Path(args.file), lib)
+    _report(problems)
+    if encounter is None or problems:
+        return EXIT_INVALID
+    result = assess(encounter, lib)
+    if args.format == "json":
+        print(result.model_dump_json(indent=2, by_alias=True))
+    else:
+        print(assessment_text(result, lib))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="exam-assistant", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"exam-assistant {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    protocols = sub.add_parser("protocols", help="list, validate and describe protocol packs")
+    psub = protocols.add_subparsers(dest="action", required=True)
+    p = psub.add_parser("list", help="list loaded packs (and any that failed)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_protocols_list)
+    p = psub.add_parser("validate", help="validate packs: exit 0 when valid, 2 when not")
+    p.add_argument("paths", nargs="*", help="pack files or folders (default: every discovered pack)")
+    p.set_defaults(func=_protocols_validate)
+    p = psub.add_parser("schema", help="print the JSON Schema of a protocol pack")
+    p.set_defaults(func=_protocols_schema)
+
+    encounter = sub.add_parser("encounter", help="the encounter JSON format")
+    esub = encounter.add_subparsers(dest="action", required=True)
+    p = esub.add_parser("schema", help="print the JSON Schema of an encounter")
+    p.set_defaults(func=_encounter_schema)
+    p = esub.add_parser("validate", help="validate an encounter file against the schema and the loaded protocols")
+    p.add_argument("file")
+    p.set_defaults(func=_encounter_validate)
+
+    p = sub.add_parser("assess", help="print the assessment of an encounter file")
+    p.add_argument("file")
+    p.add_argument("--format", choices=["json", "text"], default="json")
+    p.set_defaults(func=_assess)
+
+    for module in _PLUGGABLE:
+        module.register(sub)
+    return parser
+
+
+def _pluggable() -> list[Any]:
+    # Each area registers its own subcommands; an area still being built is simply absent.
+    import importlib
+
+    found = []
+    for name in ("exam_assistant.store.cli", "reports.cli", "exam_assistant.practice.cli"):
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not name.startswith(exc.name):
+                raise
+    return found
+
+
+_PLUGGABLE = _pluggable()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

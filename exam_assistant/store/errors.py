@@ -1,0 +1,29 @@
+"""Errors the store raises; each message is in plain words and free of clinical content."""
+
+from __future__ import annotations
+
+from exam_assistant.errors import ExamAssistantError
+
+
+class StoreError(ExamAssistantError):
+    """Base class for every error the encounter store raises."""
+
+
+class NotFoundError(StoreError):
+    """No encounter (or no live encounter) has the requested id."""
+
+
+class InvalidEncounterError(StoreError):
+    """The data does not match the encounter model, so it was not stored."""
+
+
+class ConflictError(StoreError):
+    """The request clashes with what is stored (a colleague's save, a final note, a deletion)."""
+
+
+class StaleSaveError(ConflictError):
+    """The save was based on an older version than the one stored; nothing was overwritten."""
+
+
+class FinalisedError(ConflictError):
+    """The encounter is final and can no longer change; amend it instead."""
