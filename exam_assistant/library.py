@@ -173,12 +173,18 @@ def _plain(err: dict[str, Any]) -> str:
     return msg.removeprefix("Value error, ")
 
 
+_EFFECT_TYPES = {"red_flag", "cluster", "decision", "points", "differential", "imaging", "treatment",
+                 "suggest_protocol", "contraindicate", "flag"}
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> Loc:
     # drop pydantic's union/tag markers so the path reads like the YAML document
     skip = {"all", "any", "not", "count", "item", "patient", "rule", "function-after[_from_number(), Figure]"}
     out: list[str | int] = []
     for i, part in enumerate(loc):
         if isinstance(part, str) and part in skip and i > 0 and not isinstance(loc[i - 1], str):
+            continue
+        if i > 0 and loc[i - 1] == "effect" and part in _EFFECT_TYPES:
             continue
         if isinstance(part, str) and ("[" in part or "function-" in part):
             continue
