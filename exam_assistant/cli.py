@@ -71,6 +71,15 @@ def _protocols_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _protocols_docs(args: argparse.Namespace) -> int:
+    from exam_assistant.content_docs import clinical_content_markdown
+
+    lib = load_library()
+    _report(lib.problems)
+    sys.stdout.write(clinical_content_markdown(lib))
+    return EXIT_INVALID if lib.problems else EXIT_OK
+
+
 # ------------------------------------------------------------------ encounter
 
 
@@ -124,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_protocols_validate)
     p = psub.add_parser("schema", help="print the JSON Schema of a protocol pack")
     p.set_defaults(func=_protocols_schema)
+    p = psub.add_parser("docs", help="print docs/clinical-content.md generated from the packs")
+    p.set_defaults(func=_protocols_docs)
 
     encounter = sub.add_parser("encounter", help="the encounter JSON format")
     esub = encounter.add_subparsers(dest="action", required=True)

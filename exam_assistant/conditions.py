@@ -13,7 +13,7 @@ tested is *unknown*, never *negative*.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -117,15 +117,7 @@ def _tag(value: Any) -> str:
 _FIELDS = ("all", "any", "not_", "of", "item", "patient", "rule")
 
 Condition = Annotated[
-    Union[
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[NotOf, Tag("not")],
-        Annotated[CountOf, Tag("count")],
-        Annotated[ItemCondition, Tag("item")],
-        Annotated[PatientCondition, Tag("patient")],
-        Annotated[RuleCondition, Tag("rule")],
-    ],
+    Annotated[AllOf, Tag("all")] | Annotated[AnyOf, Tag("any")] | Annotated[NotOf, Tag("not")] | Annotated[CountOf, Tag("count")] | Annotated[ItemCondition, Tag("item")] | Annotated[PatientCondition, Tag("patient")] | Annotated[RuleCondition, Tag("rule")],
     Discriminator(
         _tag,
         custom_error_type="condition",

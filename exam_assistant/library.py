@@ -27,14 +27,14 @@ from exam_assistant.protocol import (
     ClusterEffect,
     ContraindicateEffect,
     DecisionEffect,
-    DifferentialEffect,
     Diagnosis,
+    DifferentialEffect,
     Item,
     Lookalike,
     PointsEffect,
     ProtocolPack,
-    Reference,
     RedFlagEffect,
+    Reference,
     Rule,
     ScoreDefinition,
     SuggestProtocolEffect,
@@ -193,6 +193,20 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
     return tuple(out)
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """One parse giving both the node tree (for line numbers) and the data."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
+
+
 @dataclass
 class _Parsed:
     pack: ProtocolPack
@@ -210,8 +224,7 @@ def read_pack(path: Path, problems: list[Problem]) -> _Parsed | None:
         return None
     text = raw.decode("utf-8", errors="replace")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -376,13 +389,13 @@ def _rule_order(rules: dict[str, Rule]) -> tuple[list[str], list[str]]:
     done: set[str] = set()
     pending = dict(deps)
     while pending:
-        ready = sorted(r for r, d in pending.items() if d <= done)
+        ready = sorted(rule_id for rule_id, needs in pending.items() if needs <= done)
         if not ready:
             return order, sorted(pending)
-        for r in ready:
-            order.append(r)
-            done.add(r)
-            del pending[r]
+        for rule_id in ready:
+            order.append(rule_id)
+            done.add(rule_id)
+            del pending[rule_id]
     return order, []
 
 

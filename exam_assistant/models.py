@@ -155,7 +155,7 @@ class ProtocolUse(_Model):
 class Encounter(_Model):
     """One examination of one patient. ``findings`` are keyed by protocol item id."""
 
-    schema_version: Literal["1.0"] = ENCOUNTER_SCHEMA_VERSION
+    schema_version: Literal["1.0"] = "1.0"
     id: uuid.UUID = Field(default_factory=uuid.uuid4)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -274,9 +274,10 @@ def _differential(fired: list[Rule], red_flags: list[RedFlag], lib: Library) -> 
             evidence[eff.diagnosis].append(Evidence(rule=rule.id, finding=eff.finding, weight=eff.weight))
             refs[eff.diagnosis].extend(rule.references)
     for flag in red_flags:
-        for dx in flag.suggests:
-            evidence[dx].append(Evidence(rule=flag.id, finding=f"red flag: {flag.title}", weight=RED_FLAG_WEIGHT[flag.tier]))
-            refs[dx].extend(flag.references)
+        for suggested in flag.suggests:
+            weight = RED_FLAG_WEIGHT[flag.tier]
+            evidence[suggested].append(Evidence(rule=flag.id, finding=f"red flag: {flag.title}", weight=weight))
+            refs[suggested].extend(flag.references)
     entries: list[DifferentialEntry] = []
     for dx_id, ev in evidence.items():
         dx = lib.diagnoses.get(dx_id)

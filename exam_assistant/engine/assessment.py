@@ -177,7 +177,7 @@ class HeldBack(_Out):
 
 
 class Assessment(_Out):
-    format_version: Literal["1.0"] = ASSESSMENT_FORMAT_VERSION
+    format_version: Literal["1.0"] = "1.0"
     urgency: Tier
     stop_examination: bool
     headline: str

@@ -8,6 +8,7 @@ reflexes are upper-motor-neuron signs and do not localise a root, so they are no
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Literal
 
 from exam_assistant.engine.assessment import LevelFinding, LevelResult, Lookalike
 from exam_assistant.engine.describe import graded_text
@@ -58,14 +59,16 @@ def localise(
         return None  # two roots on one side look the same: not a single-level pattern
     level, side = best
     other = (level, "right" if side == "left" else "left")
-    sides = "bilateral" if other in hits and strength(other) == strength(best) else side
+    sides: Literal["left", "right", "bilateral"] = "left" if side == "left" else "right"
+    if other in hits and strength(other) == strength(best):
+        sides = "bilateral"
     supporting = hits[best] + (hits[other] if sides == "bilateral" else [])
     confident = strength(best)[0] >= 2
     matched = [la for la in lookalikes if la.level == level]
     references = list(dict.fromkeys(refs[best] + [r for la in matched for r in la.references]))
     return LevelResult(
         level=level,
-        side=sides,  # type: ignore[arg-type]
+        side=sides,
         supporting=supporting,
         confidence="consistent pattern" if confident else "single finding",
         lookalikes=[Lookalike(condition=la.condition, distinguish=la.distinguish, references=list(la.references))

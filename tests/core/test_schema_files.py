@@ -17,3 +17,15 @@ def test_committed_pack_schema_matches_the_models() -> None:
     """
     committed = json.loads((REPO / "protocols" / "protocol.schema.json").read_text())
     assert committed == ProtocolPack.model_json_schema(by_alias=True)
+
+
+def test_clinical_content_document_matches_the_packs() -> None:
+    """docs/clinical-content.md lists every item, rule and reference of the built-in packs.
+
+    Regenerate with: exam-assistant protocols docs > docs/clinical-content.md
+    """
+    from exam_assistant.content_docs import clinical_content_markdown
+    from exam_assistant.library import load_library
+
+    committed = (REPO / "docs" / "clinical-content.md").read_text()
+    assert committed == clinical_content_markdown(load_library())
