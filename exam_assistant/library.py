@@ -267,6 +267,8 @@ def _conditions_of(pack: ProtocolPack) -> Iterator[tuple[Loc, cond.Condition]]:
         yield ("rules", i, "when"), rule.when
         eff = rule.effect
         if isinstance(eff, ClusterEffect):
+            if eff.positive_when is not None:
+                yield ("rules", i, "effect", "positive_when"), eff.positive_when
             for j, ci in enumerate(eff.items):
                 yield ("rules", i, "effect", "items", j, "when"), ci.when
                 if ci.tested is not None:
@@ -380,6 +382,8 @@ def _rule_order(rules: dict[str, Rule]) -> tuple[list[str], list[str]]:
         if isinstance(eff, ClusterEffect):
             for ci in eff.items:
                 deps[rid] |= cond.rule_ids(ci.when) & set(rules)
+            if eff.positive_when is not None:
+                deps[rid] |= cond.rule_ids(eff.positive_when) & set(rules)
         if isinstance(eff, PointsEffect):
             for cat in eff.categories:
                 deps[rid] |= cond.rule_ids(cat.when) & set(rules)

@@ -255,6 +255,9 @@ class ClusterEffect(Strict):
     pretest_source: str | None = None
     caveat: str | None = None
     positive_from: int | None = Field(default=None, ge=1, description="count from which the cluster is called positive")
+    positive_when: Condition | None = Field(
+        default=None, description="when the published rule is not a plain count (e.g. TOS: 2 with pain OR 3 with any symptom)"
+    )
 
 
 class DecisionEffect(Strict):

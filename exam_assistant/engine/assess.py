@@ -116,6 +116,8 @@ class _Run:
         self.facts.rule_value[rule.id] = Interval(positive, positive + unknown)
         threshold = eff.positive_from or min((t.at_least for t in eff.thresholds if t.at_least), default=1)
         count_truth: Truth = True if positive >= threshold else False if positive + unknown < threshold else None
+        if eff.positive_when is not None:
+            count_truth = evaluate(eff.positive_when, self.facts)
         truth = kleene_all([gate, count_truth])
         if gate is False or (positive == 0 and negative == 0 and not any(tested)):
             return truth
@@ -155,7 +157,7 @@ class _Run:
         unknown = sum(v is None for v in values)
         self.facts.rule_value[rule.id] = Interval(points, points + unknown)
         truth = evaluate(rule.when, self.facts)
-        if points or unknown < len(values):
+        if points or unknown == 0:
             missing = [cat.label for cat, v in zip(eff.categories, values, strict=True) if v is None]
             self.decisions.append(
                 DecisionResult(
@@ -172,7 +174,7 @@ class _Run:
         truth = evaluate(rule.when, self.facts) if applies is not False else False
         items = c.item_ids(rule.when)
         answered = [i for i in items if i in self.enc.findings]
-        if not answered:
+        if not answered and truth is not True:
             return truth
         missing = sorted(self.lib.items[i].label for i in items if i not in self.enc.findings and i in self.lib.items)
         outcome = None
@@ -207,9 +209,15 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
 
     held: list[HeldBack] = []
 
+    acting_now = any(TIER_ORDER[f.tier] > TIER_ORDER["ROUTINE"] for f in red_flags)
+
     def keep(rule: Rule) -> bool:
         if emergency and rule.holds_back_on_emergency:
             held.append(HeldBack(id=rule.id, title=rule.title, why="held back: an EMERGENCY comes first"))
+            return False
+        if acting_now and isinstance(rule.effect, ImagingEffect) and rule.effect.first is None:
+            # "no imaging now" must never sit beside a red flag that calls for investigation
+            held.append(HeldBack(id=rule.id, title=rule.title, why="held back: a red flag calls for action first"))
             return False
         return True
 

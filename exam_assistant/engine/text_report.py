@@ -27,7 +27,9 @@ def assessment_text(a: Assessment, lib: Library) -> str:
         lines.append(f"RULE {d.title}: {d.outcome or 'incomplete: ' + ', '.join(d.missing)}")
     for s in a.scores:
         value = "–" if s.value is None else f"{s.value:g}/{s.maximum:g}"
-        lines.append(f"SCORE {s.title}: {value} {s.band or ''} ({s.note})")
+        band = f" {s.band}" if s.band else ""
+        note = f" ({s.note})" if s.note else ""
+        lines.append(f"SCORE {s.title}: {value}{band}{note}")
     if a.level:
         lines.append(f"LEVEL {a.level.level} {a.level.side} ({a.level.confidence})")
     if a.differential:

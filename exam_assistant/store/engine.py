@@ -27,7 +27,7 @@ SQLITE_BEGIN_OPTION = "exam_assistant_sqlite_begin"
 
 
 def data_folder() -> Path:
-    """The folder for the default database: ``$XDG_DATA_HOME/exam-assistant`` or ``~/.local/share/...``."""
+    """The default database folder: ``$XDG_DATA_HOME/exam-assistant`` or ``~/.local/share/...``."""
     base = os.environ.get("XDG_DATA_HOME", "").strip()
     root = Path(base) if base else Path.home() / ".local" / "share"
     return root / "exam-assistant"

@@ -1,0 +1,73 @@
+"""The read side of the encounter repository: get, list, count, export, audit, outcomes."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from exam_assistant.store import audit, search
+from exam_assistant.store.errors import NotFoundError
+from exam_assistant.store.records import (
+    EncounterFilters,
+    EncounterSummary,
+    StoredEncounter,
+    to_stored,
+)
+from exam_assistant.store.tables import EncounterRow
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from exam_assistant.library import Library
+    from exam_assistant.models import Patient
+    from exam_assistant.store.practice import PracticeRepository
+
+
+class EncounterReads:
+    """Reading encounters; every encounter is validated by the model on the way out."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def get(self, encounter_id: str, include_deleted: bool = False) -> StoredEncounter:
+        """The stored encounter (validated again on the way out); NotFoundError if there is none."""
+        with Session(self.engine) as session:
+            row = session.get(EncounterRow, encounter_id)
+            if row is None or (row.deleted_at is not None and not include_deleted):
+                raise NotFoundError(f"no encounter with id {encounter_id}")
+            return to_stored(row)
+
+    def list(
+        self, filters: EncounterFilters | None = None, limit: int = 50, offset: int = 0
+    ) -> builtins.list[EncounterSummary]:
+        """One page of encounters matching ``filters``, newest visit first."""
+        return search.summaries(self.engine, filters or EncounterFilters(), limit, offset)
+
+    def count(self, filters: EncounterFilters | None = None) -> int:
+        """How many encounters match ``filters``."""
+        return search.count(self.engine, filters or EncounterFilters())
+
+    def iter_encounters(self, filters: EncounterFilters | None = None) -> Iterator[StoredEncounter]:
+        """Every matching encounter in full, newest first (for exports), read in batches."""
+        return search.stored(self.engine, filters or EncounterFilters())
+
+    def audit_history(self, encounter_id: str | None = None) -> builtins.list[audit.AuditEvent]:
+        """The audit events (of one encounter, or all), oldest first."""
+        return audit.history(self.engine, encounter_id)
+
+    def outcome_series(self, patient: Patient, library: Library | None = None) -> pd.DataFrame:
+        """NPRS, NDI and QuickDASH over a patient's visits: one row per visit, oldest first."""
+        from exam_assistant.store.outcomes import outcome_series
+
+        return outcome_series(self.engine, patient, library)
+
+    @property
+    def practice(self) -> PracticeRepository:
+        """Practice-mode attempts on the same database."""
+        from exam_assistant.store.practice import PracticeRepository
+
+        return PracticeRepository(self.engine)

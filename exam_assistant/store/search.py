@@ -1,0 +1,115 @@
+"""Listing and searching encounters: filters, a page of summaries, a count, a full export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from exam_assistant.store.records import (
+    EncounterFilters,
+    EncounterSummary,
+    Status,
+    StoredEncounter,
+    fold,
+    to_stored,
+)
+from exam_assistant.store.tables import ClinicianRow, EncounterRow, PatientRow
+
+MAX_PAGE = 1000
+EXPORT_BATCH = 200
+
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
+
+
+def _filtered(query: SelectT, filters: EncounterFilters) -> SelectT:
+    query = query.join(PatientRow, PatientRow.id == EncounterRow.patient_id).outerjoin(
+        ClinicianRow, ClinicianRow.id == EncounterRow.clinician_id
+    )
+    if not filters.include_deleted:
+        query = query.where(EncounterRow.deleted_at.is_(None))
+    if filters.patient and filters.patient.strip():
+        needle = fold(filters.patient)
+        query = query.where(
+            or_(
+                PatientRow.name_folded.contains(needle, autoescape=True),
+                PatientRow.identifier_folded.contains(needle, autoescape=True),
+            )
+        )
+    if filters.clinician and filters.clinician.strip():
+        query = query.where(ClinicianRow.name_folded.contains(fold(filters.clinician), autoescape=True))
+    if filters.status is not None:
+        query = query.where(EncounterRow.status == filters.status)
+    if filters.since is not None:
+        query = query.where(EncounterRow.created_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(EncounterRow.created_at <= filters.until)
+    return query
+
+
+def _page_bounds(limit: int, offset: int) -> tuple[int, int]:
+    if limit < 1 or limit > MAX_PAGE or offset < 0:
+        raise ValueError(f"limit must be 1 to {MAX_PAGE} and offset at least 0")
+    return limit, offset
+
+
+def summaries(engine: Engine, filters: EncounterFilters, limit: int, offset: int) -> list[EncounterSummary]:
+    """One page of summaries, newest visit first (ties broken by id, so pages are stable)."""
+    limit, offset = _page_bounds(limit, offset)
+    query = _filtered(
+        select(
+            EncounterRow.id,
+            EncounterRow.status,
+            EncounterRow.created_at,
+            EncounterRow.updated_at,
+            EncounterRow.updated_by,
+            EncounterRow.version,
+            PatientRow.name,
+            PatientRow.identifier,
+            PatientRow.date_of_birth,
+            ClinicianRow.name,
+            EncounterRow.previous_encounter_id,
+            EncounterRow.amends_id,
+            EncounterRow.ui_step,
+        ),
+        filters,
+    )
+    query = query.order_by(EncounterRow.created_at.desc(), EncounterRow.id.desc()).limit(limit).offset(offset)
+    with engine.connect() as conn:
+        return [_summary(tuple(row)) for row in conn.execute(query)]
+
+
+def _summary(values: tuple[Any, ...]) -> EncounterSummary:
+    status: Status = "final" if values[1] == "final" else "draft"
+    return EncounterSummary(values[0], status, *values[2:])
+
+
+def count(engine: Engine, filters: EncounterFilters) -> int:
+    """The number of encounters matching the filters."""
+    query = _filtered(select(func.count(EncounterRow.id)), filters)
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def stored(engine: Engine, filters: EncounterFilters) -> Iterator[StoredEncounter]:
+    """Every matching encounter in full, newest first, read in batches by keyset (no OFFSET)."""
+    last: tuple[Any, str] | None = None
+    while True:
+        query = _filtered(select(EncounterRow), filters)
+        if last is not None:
+            query = query.where(
+                or_(
+                    EncounterRow.created_at < last[0],
+                    and_(EncounterRow.created_at == last[0], EncounterRow.id < last[1]),
+                )
+            )
+        query = query.order_by(EncounterRow.created_at.desc(), EncounterRow.id.desc()).limit(EXPORT_BATCH)
+        with Session(engine) as session:
+            batch = list(session.scalars(query))
+            records = [to_stored(row) for row in batch]
+        yield from records
+        if len(batch) < EXPORT_BATCH:
+            return
+        last = (batch[-1].created_at, batch[-1].id)

@@ -1,0 +1,162 @@
+"""The database tables, as plain SQLAlchemy 2 declarative models.
+
+These rows are storage only: the repository converts them to and from the pydantic
+:class:`~exam_assistant.models.Encounter`, which validates every encounter on the way in and out.
+The migrations in ``migrations/versions`` create exactly these tables; change both together.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+UUID_LEN = 36
+NAME_LEN = 300
+KEY_LEN = 64
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrement needs INTEGER
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite stores it naive, in UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("times stored in the database must carry a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the store's tables."""
+
+
+class ClinicianRow(Base):
+    __tablename__ = "clinicians"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    match_key: Mapped[str] = mapped_column(String(KEY_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    name_folded: Mapped[str] = mapped_column(String(NAME_LEN))
+    role: Mapped[str] = mapped_column(String(NAME_LEN))
+    registration_number: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PatientRow(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    match_key: Mapped[str] = mapped_column(String(KEY_LEN), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LEN))
+    name_folded: Mapped[str] = mapped_column(String(NAME_LEN))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(16))
+    identifier: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    identifier_folded: Mapped[str | None] = mapped_column(String(NAME_LEN))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class EncounterRow(Base):
+    __tablename__ = "encounters"
+    __table_args__ = (
+        Index("ix_encounters_created_at", "created_at"),
+        Index("ix_encounters_status", "status"),
+        Index("ix_encounters_patient_id", "patient_id"),
+        Index("ix_encounters_clinician_id", "clinician_id"),
+        Index("ix_encounters_previous_encounter_id", "previous_encounter_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(NAME_LEN))
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinicians.id"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    protocol_versions: Mapped[Any] = mapped_column(JsonType)
+    data: Mapped[Any] = mapped_column(JsonType)
+    schema_version: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    ui_step: Mapped[str | None] = mapped_column(Text)
+    previous_encounter_id: Mapped[str | None] = mapped_column(ForeignKey("encounters.id"))
+    amends_id: Mapped[str | None] = mapped_column(ForeignKey("encounters.id"))
+    finalised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class EncounterVersionRow(Base):
+    """An immutable copy of an encounter, taken at every finalise and every amendment."""
+
+    __tablename__ = "encounter_versions"
+    __table_args__ = (UniqueConstraint("encounter_id", "version", name="uq_encounter_versions"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    encounter_id: Mapped[str] = mapped_column(ForeignKey("encounters.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # "final" or "amendment"
+    data: Mapped[Any] = mapped_column(JsonType)
+    schema_version: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(NAME_LEN))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("encounter_versions.id"))
+
+
+class AuditEventRow(Base):
+    """Append-only: who did what to which encounter, when. Never clinical content or names."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_encounter_id", "encounter_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(NAME_LEN))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    encounter_id: Mapped[str | None] = mapped_column(ForeignKey("encounters.id"))
+    version: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(String(200))
+
+
+class PracticeAttemptRow(Base):
+    """One practice-mode attempt at a simulated case. Holds a student label, never patient data."""
+
+    __tablename__ = "practice_attempts"
+    __table_args__ = (Index("ix_practice_attempts_student", "student"),)
+
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(200))
+    student: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    score: Mapped[Any] = mapped_column(JsonType)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

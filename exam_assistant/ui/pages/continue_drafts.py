@@ -1,0 +1,30 @@
+"""Page: the drafts not yet finalised, newest first, each one click from where it was left."""
+
+import streamlit as st
+
+from exam_assistant.store import EncounterFilters
+from exam_assistant.ui import resources, steps
+from exam_assistant.ui.nav import open_in_exam
+from exam_assistant.ui.text import md
+
+st.title("Continue an examination")
+store = resources.store()
+drafts = store.list(EncounterFilters(status="draft"), limit=100)
+if not drafts:
+    st.info("No draft examinations. Start one from **New examination**.")
+for draft in drafts:
+    with st.container(border=True):
+        info, action = st.columns([4, 1], vertical_alignment="center")
+        step = (draft.ui_step or steps.HISTORY).removeprefix(steps.EXAM_PREFIX).replace("_", " ")
+        info.markdown(
+            f"**{md(draft.patient_name)}** · born {draft.date_of_birth.strftime('%d/%m/%Y')}"
+            + (f" · {md(draft.patient_identifier)}" if draft.patient_identifier else "")
+        )
+        info.caption(
+            f"Visit {draft.created_at.strftime('%d/%m/%Y %H:%M')} UTC · last saved "
+            f"{draft.updated_at.strftime('%d/%m/%Y %H:%M')} UTC by {md(draft.updated_by)} · at step: {md(step)}"
+            + (" · amendment of a final note" if draft.amends_id else "")
+            + (" · follow-up visit" if draft.previous_encounter_id else "")
+        )
+        if action.button("Continue", key=f"continue.{draft.id}", type="primary", width="stretch"):
+            open_in_exam(draft.id)

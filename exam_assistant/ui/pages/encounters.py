@@ -1,0 +1,105 @@
+"""Page: find encounters, open one, start a follow-up, chart outcome scores, export CSV."""
+
+from datetime import UTC, date, datetime, time
+
+import pandas as pd
+import streamlit as st
+
+from exam_assistant.store import ConflictError, EncounterFilters, EncounterRepository
+from exam_assistant.store.export import encounters_frame
+from exam_assistant.ui import resources
+from exam_assistant.ui.nav import open_in_exam
+from exam_assistant.ui.session import signed_in_user
+from exam_assistant.ui.text import md
+
+STATUS = {"any": "Any", "draft": "Draft", "final": "Final"}
+SCORES = {"nprs": "Pain now (NPRS 0-10)", "ndi_percent": "Neck Disability Index (%)", "quickdash": "QuickDASH (0-100)"}
+
+st.title("Encounters")
+store = resources.store()
+library = resources.library()
+
+with st.form("encounter_search", enter_to_submit=False, border=True):
+    a, b, c = st.columns([2, 2, 1])
+    patient = a.text_input("Patient name or identifier", max_chars=300)
+    clinician = b.text_input("Clinician", max_chars=300)
+    status = c.selectbox("Status", list(STATUS), format_func=STATUS.__getitem__)
+    d, e = st.columns(2)
+    since = d.date_input("Visits from", value=None, format="DD/MM/YYYY")
+    until = e.date_input("Visits until", value=None, format="DD/MM/YYYY")
+    st.form_submit_button("Search", type="primary")
+
+filters = EncounterFilters(
+    patient=patient or None, clinician=clinician or None,
+    status=None if status == "any" else status,  # type: ignore[arg-type]
+    since=datetime.combine(since, time.min, UTC) if isinstance(since, date) else None,
+    until=datetime.combine(until, time.max, UTC) if isinstance(until, date) else None,
+)
+total = store.count(filters)
+found = store.list(filters, limit=200)
+st.caption(f"{total} encounter(s) found" + (f"; the newest {len(found)} are listed" if total > len(found) else ""))
+
+
+if found:
+    st.dataframe(
+        pd.DataFrame([{
+            "Visit": s.created_at.strftime("%Y-%m-%d %H:%M"), "Patient": s.patient_name,
+            "Born": s.date_of_birth.isoformat(), "Identifier": s.patient_identifier or "",
+            "Status": s.status, "Clinician": s.clinician_name or "", "Last saved by": s.updated_by,
+            "Follow-up": "yes" if s.previous_encounter_id else "", "Amendment": "yes" if s.amends_id else "",
+        } for s in found]),
+        hide_index=True, width="stretch",
+    )
+
+
+def _csv(repo: EncounterRepository, chosen: EncounterFilters, notes: bool, actor: str) -> bytes:
+    """Built on click: every matching encounter, one row each (free text only when asked)."""
+    stored = list(repo.iter_encounters(chosen))
+    for s in stored:
+        repo.record_export(s.id, actor, "csv")
+    return encounters_frame(stored, include_notes=notes).to_csv(index=False).encode("utf-8")
+
+
+left, right = st.columns([3, 2], vertical_alignment="bottom")
+with right:
+    notes = st.checkbox("Include free text (complaint, notes) in the CSV", value=False)
+    st.download_button(
+        "Export these encounters (CSV)", data=lambda: _csv(store, filters, notes, signed_in_user() or "clinic user"),
+        file_name=f"encounters-{date.today().isoformat()}.csv", mime="text/csv", on_click="ignore",
+        disabled=not found,
+    )
+with left:
+    labels = {s.id: f"{s.patient_name} · visit {s.created_at.strftime('%d/%m/%Y')} · {s.status}" for s in found}
+    chosen_id = st.selectbox("Encounter", list(labels), index=None, format_func=labels.__getitem__,
+                             placeholder="Choose an encounter to open", disabled=not found)
+    chosen = next((s for s in found if s.id == chosen_id), None)
+
+if chosen is not None:
+    record = store.get(chosen.id)
+    enc = record.encounter
+    with st.container(border=True):
+        st.markdown(f"**{md(enc.patient.name)}**, {enc.age} y · visit {enc.visit_date.strftime('%d/%m/%Y')} · "
+                    f"{record.status} · version {record.version}")
+        if enc.chief_complaint:
+            st.caption(md(enc.chief_complaint))
+        open_col, follow_col = st.columns(2)
+        if open_col.button("Open", type="primary", width="stretch"):
+            open_in_exam(chosen.id)
+        if follow_col.button("Start a follow-up visit", width="stretch",
+                             help="A new draft carrying over the patient, clinician and history answers"):
+            try:
+                new = store.start_follow_up(chosen.id, signed_in_user() or (enc.clinician.name if enc.clinician
+                                                                              else "clinic user"))
+            except ConflictError as exc:
+                st.error(md(str(exc)))
+            else:
+                open_in_exam(new.id)
+    series = store.outcome_series(enc.patient, library)
+    st.markdown("##### Outcome scores over visits")
+    shown = {k: v for k, v in SCORES.items() if k in series and series[k].notna().any()}
+    if series.empty or not shown:
+        st.caption("No outcome score recorded for this patient yet (NPRS, NDI or QuickDASH).")
+    else:
+        chart = series.assign(visit=pd.to_datetime(series["visit_date"])).set_index("visit")[list(shown)]
+        st.line_chart(chart.rename(columns=shown), x_label="Visit", y_label="Score")
+        st.dataframe(series[["visit_date", "status", *shown]].rename(columns=shown), hide_index=True)

@@ -1,0 +1,341 @@
+"""Page: practice mode. Pick a simulated case, ask and examine, commit, get OSCE-style feedback.
+
+Learning mode offers hints and technique help; exam mode has a timer and neither. Attempts are
+saved to the store under a student label (no patient data: every case is simulated) and shown
+as scores over time by domain.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from exam_assistant.library import PATH_ENV, Library
+from exam_assistant.practice.attempt import Answers, Attempt, InterpretationAnswer
+from exam_assistant.practice.case import Case
+from exam_assistant.practice.choices import (
+    DOMAIN_LABELS,
+    EFFECT_LABELS,
+    GLOBAL_RATING_LABELS,
+    IMAGING_LABELS,
+    PLAN_LABELS,
+    Mode,
+)
+from exam_assistant.practice.feedback import Feedback, feedback_for
+from exam_assistant.practice.loader import CaseLibrary, load_cases
+from exam_assistant.practice.model_answer import model_attempt
+from exam_assistant.practice.progress import StoredAttempt, domain_series, progress_rows
+from exam_assistant.practice.run import act, can_act, finish, interpretable, menu, next_hint, seconds_left, start
+from exam_assistant.practice.simulate import reveal
+from exam_assistant.protocol import RedFlagEffect
+from exam_assistant.ui import resources
+from exam_assistant.ui.text import md
+from exam_assistant.ui.widgets.technique import item_details, reference_line
+
+KEY = "practice"
+ATTEMPT = f"{KEY}.attempt"
+SAVED = f"{KEY}.saved"
+STATUS_ICON = {"met": "✅", "partial": "🟡", "missed": "❌", "penalty": "⛔"}
+LEVEL_CHOICES = {"none": "No single root level", **{lv: lv for lv in ("C4", "C5", "C6", "C7", "C8", "T1")}}
+LEVEL_WORDS = {"foundation": "Foundation", "intermediate": "Intermediate", "advanced": "Advanced"}
+
+
+@st.cache_resource(show_spinner="Loading practice cases…")
+def _cases(_protocol_path: str) -> CaseLibrary:
+    return load_cases(resources.library())
+
+
+def cases() -> CaseLibrary:
+    return _cases(os.environ.get(PATH_ENV, ""))
+
+
+def current() -> Attempt | None:
+    data = st.session_state.get(ATTEMPT)
+    return Attempt.model_validate(data) if data else None
+
+
+def keep(attempt: Attempt) -> None:
+    st.session_state[ATTEMPT] = attempt.model_dump(mode="json")
+
+
+# ------------------------------------------------------------------ callbacks
+
+
+def _start() -> None:
+    case = cases().get(st.session_state[f"{KEY}.case"])
+    if case is None:
+        return
+    mode: Mode = "exam" if st.session_state[f"{KEY}.mode"] == "Exam" else "learning"
+    keep(start(case, mode, st.session_state.get(f"{KEY}.student", "")))
+    st.session_state.pop(SAVED, None)
+
+
+def _act(widget: str) -> None:
+    attempt = current()
+    item_id = st.session_state.get(widget)
+    case = cases().get(attempt.case_id) if attempt is not None else None
+    if attempt is None or case is None or not item_id:
+        return
+    if act(attempt, case, resources.library(), item_id):
+        keep(attempt)
+    st.session_state[widget] = None
+
+
+def _hint() -> None:
+    attempt = current()
+    case = cases().get(attempt.case_id) if attempt is not None else None
+    if attempt is not None and case is not None and next_hint(attempt, case) is not None:
+        keep(attempt)
+
+
+def _reset() -> None:
+    st.session_state.pop(ATTEMPT, None)
+    st.session_state.pop(SAVED, None)
+    for key in [k for k in st.session_state if str(k).startswith(f"{KEY}.answer.")]:
+        del st.session_state[key]
+
+
+# ------------------------------------------------------------------ sections of the page
+
+
+def choose_case(case_lib: CaseLibrary) -> None:
+    ordered = case_lib.ordered()
+    titles = {lc.case.id: f"{lc.case.title} · {LEVEL_WORDS[lc.case.level]}" for lc in ordered}
+    st.selectbox("Case", list(titles), format_func=titles.__getitem__, key=f"{KEY}.case")
+    picked = case_lib.get(st.session_state[f"{KEY}.case"])
+    if picked is not None:
+        st.caption(f"{picked.patient.age}-year-old {picked.patient.sex} · "
+                   f"{picked.time_limit_minutes}-minute station · {md(picked.presenting_complaint)}")
+    st.radio("Mode", ["Learning", "Exam"], horizontal=True, key=f"{KEY}.mode",
+             help="Learning: hints and technique help, no time limit. Exam: a timer and no hints.")
+    st.text_input("Your name or nickname (for your progress)", max_chars=80, key=f"{KEY}.student",
+                  placeholder="e.g. J. Smith or a nickname; no patient details")
+    st.button("Start case", type="primary", on_click=_start, key=f"{KEY}.start")
+
+
+@st.fragment(run_every=1)
+def timer(attempt: Attempt, case: Case) -> None:
+    left = seconds_left(attempt, case, datetime.now(UTC))
+    if left is None:
+        return
+    minutes, seconds = divmod(int(left), 60)
+    if left > 0:
+        st.markdown(f"⏱️ **Time left: {minutes:02d}:{seconds:02d}**")
+    else:
+        st.markdown("⏱️ **Time is up: commit your answers.**")
+        if not st.session_state.get(f"{KEY}.time_up"):
+            st.session_state[f"{KEY}.time_up"] = True
+            st.rerun(scope="app")
+
+
+def encounter_panel(attempt: Attempt, case: Case, lib: Library) -> None:
+    st.info(f"**{case.patient.age}-year-old {case.patient.sex}.** {md(case.presenting_complaint)}", icon="🧑")
+    learning = attempt.mode == "learning"
+    if not learning:
+        timer(attempt, case)
+    allowed = can_act(attempt, case)
+    done = set(attempt.actions)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Ask")
+        questions = {m.item_id: f"{m.group} — {m.label}" for m in menu(lib, questions=True) if m.item_id not in done}
+        st.selectbox("Question", list(questions), format_func=questions.__getitem__, index=None,
+                     placeholder="Choose a question", key=f"{KEY}.ask_choice", disabled=not allowed)
+        st.button("Ask", on_click=_act, args=(f"{KEY}.ask_choice",), key=f"{KEY}.ask", disabled=not allowed)
+    with right:
+        st.subheader("Examine")
+        tests = {m.item_id: f"{m.group} — {m.label}" for m in menu(lib, questions=False) if m.item_id not in done}
+        chosen = st.selectbox("Test or sign", list(tests), format_func=tests.__getitem__, index=None,
+                              placeholder="Choose a test", key=f"{KEY}.exam_choice", disabled=not allowed)
+        if learning and chosen:
+            with st.expander(f"How to perform: {md(lib.items[chosen].label)}"):
+                item_details(lib.items[chosen], lib)
+        st.button("Perform", on_click=_act, args=(f"{KEY}.exam_choice",), key=f"{KEY}.perform",
+                  disabled=not allowed)
+    if learning and case.hints:
+        st.button(f"Hint ({attempt.hints_used} of {len(case.hints)} used)", on_click=_hint,
+                  key=f"{KEY}.hint", disabled=attempt.hints_used >= len(case.hints))
+        for hint in case.hints[: attempt.hints_used]:
+            st.caption(f"💡 {md(hint)}")
+    st.subheader("What you found")
+    if not attempt.actions:
+        st.caption("Nothing asked or examined yet.")
+    for item_id in attempt.done():
+        if item_id in lib.items:
+            r = reveal(case, lib, item_id)
+            icon = "💬" if r.kind == "question" else "🩺"
+            st.markdown(f"{icon} **{md(r.label)}** — {md(r.says)}")
+
+
+def commit_form(attempt: Attempt, case: Case, lib: Library) -> None:
+    red_flags = {rid: r.title for rid in lib.rule_order if isinstance((r := lib.rules[rid]).effect, RedFlagEffect)}
+    diagnoses = {d.id: d.name for d in sorted(lib.diagnoses.values(), key=lambda d: d.name)}
+    key = f"{KEY}.answer"
+    with st.form(f"{KEY}.commit", enter_to_submit=False):
+        st.subheader("Commit")
+        tests = interpretable(attempt, lib)
+        if tests:
+            st.markdown("**Interpretation of your tests**")
+        for item_id in tests:
+            item = lib.items[item_id]
+            target = item.evidence[0].target if item.evidence else case.expected.diagnosis
+            target_name = lib.diagnoses[target].name if target in lib.diagnoses else target
+            c1, c2 = st.columns(2)
+            c1.radio(f"{md(item.label)}: result", ["positive", "negative"], index=None, horizontal=True,
+                     key=f"{key}.{item_id}.result")
+            c2.radio(f"…and for {md(target_name)} it", list(EFFECT_LABELS), index=None,
+                     format_func=EFFECT_LABELS.__getitem__, key=f"{key}.{item_id}.effect")
+        st.multiselect("Red flags present", list(red_flags), format_func=red_flags.__getitem__,
+                       key=f"{key}.red_flags", placeholder="None (leave empty if there are none)")
+        st.selectbox("Most likely diagnosis", list(diagnoses), format_func=diagnoses.__getitem__, index=None,
+                     key=f"{key}.diagnosis")
+        st.multiselect("Differential (alternatives to keep in mind)", list(diagnoses),
+                       format_func=diagnoses.__getitem__, key=f"{key}.differential")
+        c1, c2 = st.columns(2)
+        c1.selectbox("Root level", list(LEVEL_CHOICES), key=f"{key}.level", format_func=LEVEL_CHOICES.__getitem__)
+        c2.selectbox("Side", ["left", "right", "bilateral", "none"], key=f"{key}.side")
+        st.selectbox("First imaging or investigation", list(IMAGING_LABELS), index=None,
+                     format_func=IMAGING_LABELS.__getitem__, key=f"{key}.imaging")
+        st.multiselect("First-line plan", list(PLAN_LABELS), format_func=PLAN_LABELS.__getitem__,
+                       key=f"{key}.plan")
+        if st.form_submit_button("Commit and see feedback", type="primary"):
+            _commit(attempt, case, lib, tests)
+
+
+def _commit(attempt: Attempt, case: Case, lib: Library, tests: list[str]) -> None:
+    key = f"{KEY}.answer"
+    side = case.expected.side if case.expected.side in ("left", "right") else "any"
+    interpretations = [
+        InterpretationAnswer(item=i, side=side, result=st.session_state[f"{key}.{i}.result"],
+                             effect=st.session_state.get(f"{key}.{i}.effect"))
+        for i in tests if st.session_state.get(f"{key}.{i}.result")
+    ]
+    attempt.answers = Answers(
+        interpretations=interpretations, red_flags=st.session_state.get(f"{key}.red_flags", []),
+        diagnosis=st.session_state.get(f"{key}.diagnosis"), differential=st.session_state.get(f"{key}.differential", []),
+        level=st.session_state.get(f"{key}.level"), side=st.session_state.get(f"{key}.side"),
+        imaging=st.session_state.get(f"{key}.imaging"), plan=st.session_state.get(f"{key}.plan", []),
+    )
+    finish(attempt)
+    keep(attempt)
+    fb = feedback_for(case, attempt, lib)
+    st.session_state[SAVED] = save(attempt, fb)
+    st.rerun()
+
+
+def save(attempt: Attempt, fb: Feedback) -> str:
+    """Save the attempt to the store; the message to show."""
+    from exam_assistant.store import PracticeRepository, StoreError
+
+    try:
+        repo = PracticeRepository(resources.store().engine)
+        repo.save_attempt(attempt.case_id, attempt.student, attempt.mode, attempt.started_at, attempt.finished_at,
+                          fb.score.model_dump(mode="json"))
+    except StoreError as exc:
+        return f"warning:Not saved to your progress: {exc}"
+    return f"success:Saved to the progress of '{attempt.student}'."
+
+
+def show_feedback(attempt: Attempt, case: Case, lib: Library) -> None:
+    fb = feedback_for(case, attempt, lib)
+    s = fb.score
+    saved = st.session_state.get(SAVED, "")
+    if saved:
+        kind, _, text = saved.partition(":")
+        (st.success if kind == "success" else st.warning)(md(text))
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Score", f"{s.total:g} / {s.maximum:g}", f"{s.percent:g}%", delta_color="off")
+    c2.metric("Global rating", GLOBAL_RATING_LABELS[s.global_rating])
+    if s.duration_seconds is not None:
+        c3.metric("Time", f"{int(s.duration_seconds // 60)} min {int(s.duration_seconds % 60)} s",
+                  "over the limit" if s.overtime else None, delta_color="inverse" if s.overtime else "off")
+    for why in s.capped_by:
+        st.warning(f"Rating capped: {md(why)}", icon="⚠️")
+    st.dataframe(pd.DataFrame([{"Domain": DOMAIN_LABELS[d.domain], "Points": f"{d.earned:g} of {d.available:g}",
+                                "Percent": d.percent} for d in s.domains]), hide_index=True)
+    st.subheader("Item by item")
+    for e in fb.entries:
+        with st.expander(f"{STATUS_ICON[e.status]} {md(e.title)} — {md(e.detail)}", expanded=e.status != "met"):
+            for line in e.explanation:
+                st.markdown(f"- {md(line)}")
+            for k in e.references:
+                st.caption(f"Source: {reference_line(k, lib)}")
+    st.subheader("What the evidence says")
+    for n in fb.evidence:
+        st.markdown(f"**{md(n.title)}**  \nYour findings: {md(n.yours)}  \nThe whole case: {md(n.whole_case)}")
+    with st.expander("Model answer"):
+        model = model_attempt(case, lib)
+        st.markdown("**Asked and examined:** " + md("; ".join(lib.items[i].label for i in model.actions)))
+        exp = case.expected
+        st.markdown(f"**Most likely:** {md(lib.diagnoses[exp.diagnosis].name)} · **imaging:** "
+                    f"{md(IMAGING_LABELS[exp.imaging.correct[0]])} · **plan:** "
+                    + md("; ".join(PLAN_LABELS[p] for p in exp.plan.required)))
+        st.caption(md(exp.imaging.why) + " " + md(exp.plan.why))
+    with st.expander("References"):
+        for r in fb.references:
+            st.caption(f"[{md(r.key)}] {reference_line(r.key, lib)}")
+
+    def pdf() -> bytes:
+        from reports.feedback import render_feedback
+
+        return render_feedback(fb)
+
+    st.download_button("Download feedback (PDF)", data=pdf, file_name=f"practice-{case.id}.pdf",
+                       mime="application/pdf", on_click="ignore", key=f"{KEY}.pdf")
+    st.button("Try another case", on_click=_reset, key=f"{KEY}.again")
+
+
+def progress(case_lib: CaseLibrary, student: str) -> None:
+    from exam_assistant.store import PracticeRepository, StoreError
+
+    st.subheader("Progress")
+    who = st.text_input("Student", value=student, max_chars=80, key=f"{KEY}.progress_student").strip()
+    if not who:
+        st.caption("Enter your name or nickname to see your scores over time.")
+        return
+    try:
+        stored = PracticeRepository(resources.store().engine).list_attempts(who)
+    except StoreError as exc:
+        st.warning(f"Progress is not available: {md(exc)}")
+        return
+    titles = {cid: lc.case.title for cid, lc in case_lib.cases.items()}
+    rows = progress_rows([StoredAttempt(a.case_id, a.mode, a.started_at, a.score) for a in stored], titles)
+    if not rows:
+        st.caption("No saved attempts yet.")
+        return
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    series = domain_series(rows)
+    if series:
+        chart = pd.DataFrame(series, index=pd.Index([r["Date"] for r in rows], name="Date"))
+        st.line_chart(chart, y_label="Percent of the domain's points")
+
+
+# ------------------------------------------------------------------ the page
+
+st.title("Practice")
+st.caption("Simulated patients for OSCE practice. No real patient data is used or stored.")
+lib = resources.library()
+case_lib = cases()
+if not case_lib.cases:
+    st.error("No practice case could be loaded.")
+for problem in case_lib.problems:
+    st.warning(md(str(problem)), icon="✖️")
+
+attempt = current()
+active = case_lib.get(attempt.case_id) if attempt is not None else None
+if attempt is None or active is None:
+    choose_case(case_lib)
+    progress(case_lib, st.session_state.get(f"{KEY}.student", ""))
+elif attempt.finished_at is None:
+    st.header(md(active.title))
+    st.caption(f"{'Learning' if attempt.mode == 'learning' else 'Exam'} mode")
+    encounter_panel(attempt, active, lib)
+    commit_form(attempt, active, lib)
+    st.button("Abandon this case", on_click=_reset, key=f"{KEY}.abandon")
+else:
+    st.header(f"Feedback: {md(active.title)}")
+    show_feedback(attempt, active, lib)
+    progress(case_lib, attempt.student)

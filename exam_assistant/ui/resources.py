@@ -1,0 +1,42 @@
+"""The only process-wide objects of the app: the protocol library and the database store.
+
+Both are ``st.cache_resource`` so every session shares one read-only library and one
+connection pool. Nothing patient-related is cached here or kept in module globals; each
+session's encounter lives in its own ``st.session_state``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from exam_assistant.library import PATH_ENV, Library, cached_library
+from exam_assistant.store import EncounterRepository, default_database_url, open_store
+from exam_assistant.ui.clinic_settings import load_profile, settings_path
+from reports.options import ClinicProfile
+
+
+@st.cache_resource(show_spinner=False)
+def _library(_protocol_path: str) -> Library:
+    return cached_library()
+
+
+def library() -> Library:
+    """The protocol library, loaded once per value of EXAM_ASSISTANT_PROTOCOL_PATH."""
+    return _library(os.environ.get(PATH_ENV, ""))
+
+
+@st.cache_resource(show_spinner="Opening the encounter database…")
+def _store(url: str) -> EncounterRepository:
+    return open_store(url)
+
+
+def store() -> EncounterRepository:
+    """The encounter store for the configured database URL (EXAM_ASSISTANT_DATABASE_URL)."""
+    return _store(default_database_url())
+
+
+def clinic_profile() -> ClinicProfile:
+    """The clinic profile as saved on the Settings page (read fresh: it is small and may change)."""
+    return load_profile(settings_path(default_database_url()))

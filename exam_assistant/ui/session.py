@@ -1,0 +1,301 @@
+"""One session's examination: the draft, its assessment and autosave, kept in ``st.session_state``.
+
+Every change goes to the store at once (``save_draft`` with the version this session loaded).
+A save that finds a newer version stored is refused by the store and reported here; nothing is
+overwritten. The encounter id (an opaque UUID) sits in ``st.query_params`` so a refresh, a new
+tab or a server restart reloads the draft, at its saved step, from the database.
+
+Nothing here is a module global: a :class:`Flow` is a thin view over one session's state,
+created afresh on every run (and in every callback), keyed by ``prefix`` so that several flows
+can share a page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import streamlit as st
+
+from exam_assistant.engine.assess import assess
+from exam_assistant.engine.assessment import Assessment
+from exam_assistant.library import Library
+from exam_assistant.models import Encounter, Finding
+from exam_assistant.store import (
+    ConflictError,
+    EncounterRepository,
+    InvalidEncounterError,
+    NotFoundError,
+    StoredEncounter,
+)
+from exam_assistant.ui import steps
+
+DEFAULT_PREFIX = "ea"
+FALLBACK_ACTOR = "clinician"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The encounter this session works on, the stored version it is based on, and its step."""
+
+    encounter: Encounter
+    version: int
+    step: str
+    epoch: int = 0  # part of every widget key: bumped when widgets must be re-read from the encounter
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: Literal["error", "warning", "success"]
+    text: str
+    reload: bool = False  # offer "load the latest version"
+
+
+def _plain(encounter: Encounter) -> dict[str, object]:
+    """The encounter as JSON data for the store (which validates it again): independent of
+    which copy of the model class made it, so a module reloaded in development cannot break a save."""
+    return encounter.model_dump(mode="json")
+
+
+def signed_in_user() -> str | None:
+    """The signed-in user's e-mail or name when the app uses ``st.login``; else None."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name") or "") or None
+    except Exception:  # noqa: S110 - no authentication configured
+        pass
+    return None
+
+
+def query_param_for(prefix: str) -> str:
+    """The URL parameter holding the encounter id: ``encounter`` for the default prefix."""
+    return "encounter" if prefix == DEFAULT_PREFIX else f"{prefix}_encounter"
+
+
+class Flow:
+    """A view over one session's examination state; cheap to create, holds no data itself."""
+
+    def __init__(self, prefix: str, store: EncounterRepository, library: Library) -> None:
+        self.prefix = prefix
+        self.store = store
+        self.library = library
+
+    # ------------------------------------------------------------------ state access
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}.{name}"
+
+    @property
+    def query_param(self) -> str:
+        return query_param_for(self.prefix)
+
+    @property
+    def draft(self) -> Draft | None:
+        value = st.session_state.get(self.key("draft"))
+        return value if isinstance(value, Draft) else None
+
+    @property
+    def encounter(self) -> Encounter | None:
+        draft = self.draft
+        return draft.encounter if draft else None
+
+    @property
+    def read_only(self) -> bool:
+        enc = self.encounter
+        return enc is not None and enc.status == "final"
+
+    @property
+    def step(self) -> str:
+        draft = self.draft
+        return draft.step if draft else steps.PATIENT
+
+    def wkey(self, item_id: str, part: str) -> str:
+        """The widget key of one part of one item, unique to this encounter and epoch."""
+        draft = self.draft
+        ident = f"{draft.encounter.id}.{draft.epoch}" if draft else "new"
+        return f"{self.prefix}.w.{ident}.{item_id}.{part}"
+
+    @property
+    def assessment(self) -> Assessment | None:
+        draft = self.draft
+        if draft is None:
+            return None
+        cache_key = (str(draft.encounter.id), draft.version, draft.encounter.updated_at)
+        cached = st.session_state.get(self.key("assessment"))
+        if isinstance(cached, tuple) and cached[0] == cache_key:
+            result: Assessment = cached[1]
+            return result
+        result = assess(draft.encounter, self.library)
+        st.session_state[self.key("assessment")] = (cache_key, result)
+        return result
+
+    def actor(self) -> str:
+        """Who is saving: the signed-in user, else the clinician named on the encounter."""
+        user = signed_in_user()
+        if user:
+            return user
+        enc = self.encounter
+        if enc is not None and enc.clinician is not None:
+            return enc.clinician.name
+        return FALLBACK_ACTOR
+
+    # ------------------------------------------------------------------ notices
+
+    def notify(self, notice: Notice | None) -> None:
+        st.session_state[self.key("notice")] = notice
+
+    @property
+    def notice(self) -> Notice | None:
+        value = st.session_state.get(self.key("notice"))
+        return value if isinstance(value, Notice) else None
+
+    def field_error(self, item_id: str) -> str | None:
+        value = st.session_state.get(self.key(f"err.{item_id}"))
+        return str(value) if value else None
+
+    def set_field_error(self, item_id: str, message: str | None) -> None:
+        st.session_state[self.key(f"err.{item_id}")] = message
+
+    # ------------------------------------------------------------------ loading
+
+    def sync_with_url(self) -> None:
+        """Load the encounter named in the URL, or forget the draft when the URL names none."""
+        wanted = st.query_params.get(self.query_param)
+        draft = self.draft
+        if not wanted:
+            if draft is not None:
+                self.forget()
+            return
+        if draft is not None and str(draft.encounter.id) == wanted:
+            return
+        self.load(wanted)
+
+    def load(self, encounter_id: str) -> bool:
+        try:
+            uuid.UUID(encounter_id)
+            stored = self.store.get(encounter_id)
+        except (ValueError, NotFoundError):
+            self.forget()
+            st.query_params.pop(self.query_param, None)
+            self.notify(Notice("error", "No examination with the id in this link was found. "
+                                        "Start a new one, or open a saved one from Continue or Encounters."))
+            return False
+        self._adopt(stored, stored.ui_step or steps.HISTORY, bump=True)
+        return True
+
+    def reload(self) -> None:
+        """Throw away this session's copy and load the stored one (after a refused save)."""
+        draft = self.draft
+        if draft is not None:
+            self.notify(None)
+            self.load(str(draft.encounter.id))
+
+    def open(self, stored: StoredEncounter) -> None:
+        """Work on ``stored`` from now on (a new, follow-up or amendment draft)."""
+        self._adopt(stored, stored.ui_step or steps.HISTORY, bump=True)
+        st.query_params[self.query_param] = stored.id
+
+    def forget(self) -> None:
+        for name in ("draft", "assessment", "notice"):
+            st.session_state.pop(self.key(name), None)
+
+    def _adopt(self, stored: StoredEncounter, step: str, bump: bool) -> None:
+        counter = int(st.session_state.get(self.key("epochs"), 0)) + (1 if bump else 0)
+        st.session_state[self.key("epochs")] = counter
+        st.session_state[self.key("draft")] = Draft(stored.encounter, stored.version, step, counter)
+
+    # ------------------------------------------------------------------ saving
+
+    def create(self, encounter: Encounter) -> bool:
+        """Store a brand-new encounter and make it this session's draft, at the history step."""
+        try:
+            stored = self.store.save_draft(_plain(encounter), None, self._actor_for(encounter), ui_step=steps.HISTORY)
+        except (ConflictError, InvalidEncounterError) as exc:
+            self.notify(Notice("error", str(exc)))
+            return False
+        self.open(stored)
+        return True
+
+    def save(self, encounter: Encounter, step: str | None = None, bump: bool = False) -> bool:
+        """Autosave ``encounter`` on top of the version this session loaded.
+
+        Returns False, leaving this session's copy unchanged, when the store refuses (someone
+        saved a newer version, the note was finalised elsewhere, invalid data).
+        """
+        draft = self.draft
+        if draft is None:
+            return False
+        before = self.assessment
+        try:
+            stored = self.store.save_draft(_plain(encounter), draft.version, self._actor_for(encounter), ui_step=step)
+        except ConflictError as exc:
+            self.notify(Notice("error", str(exc), reload=True))
+            self.request_app_rerun()
+            return False
+        except InvalidEncounterError as exc:
+            self.notify(Notice("error", str(exc)))
+            self.request_app_rerun()
+            return False
+        counter = int(st.session_state.get(self.key("epochs"), 0)) + (1 if bump else 0)
+        st.session_state[self.key("epochs")] = counter
+        st.session_state[self.key("draft")] = Draft(stored.encounter, stored.version, step or draft.step, counter)
+        if bump or self.assessment != before:
+            self.request_app_rerun()
+        return True
+
+    def _actor_for(self, encounter: Encounter) -> str:
+        actor = self.actor()
+        if actor == FALLBACK_ACTOR and encounter.clinician is not None:
+            return encounter.clinician.name
+        return actor
+
+    def set_findings(self, changes: dict[str, Finding | None], bump: bool = False) -> bool:
+        """Record (or, for None, remove) findings and autosave."""
+        enc = self.encounter
+        if enc is None or self.read_only:
+            return False
+        findings = dict(enc.findings)
+        for item_id, finding in changes.items():
+            if finding is None:
+                findings.pop(item_id, None)
+            else:
+                findings[item_id] = finding
+        if findings == enc.findings:
+            return True
+        return self.save(enc.model_copy(update={"findings": findings}), bump=bump)
+
+    def update(self, bump: bool = False, **fields: object) -> bool:
+        """Change top-level encounter fields (notes, pre-test probabilities, ...) and autosave."""
+        enc = self.encounter
+        if enc is None or self.read_only:
+            return False
+        updated = Encounter.model_validate({**enc.model_dump(), **fields})
+        return self.save(updated, bump=bump)
+
+    def go(self, step_id: str) -> None:
+        """Move to another step, remembering it in the store so a reload comes back here."""
+        draft = self.draft
+        if draft is None or step_id == draft.step:
+            return
+        if self.read_only:
+            st.session_state[self.key("draft")] = replace(draft, step=step_id)
+            return
+        if not self.save(draft.encounter, step=step_id):
+            st.session_state[self.key("draft")] = replace(draft, step=step_id)
+
+    # ------------------------------------------------------------------ fragments
+
+    def request_app_rerun(self) -> None:
+        """Ask for a whole-page rerun: something shown outside the current fragment changed."""
+        st.session_state[self.key("rerun_app")] = True
+
+    def start_full_run(self) -> None:
+        """Called at the top of a whole-page run, which draws everything anyway."""
+        st.session_state[self.key("rerun_app")] = False
+
+    def rerun_app_if_requested(self) -> None:
+        """Called first in every fragment: widen a fragment rerun to the whole page when asked."""
+        if st.session_state.get(self.key("rerun_app")):
+            st.session_state[self.key("rerun_app")] = False
+            st.rerun(scope="app")

@@ -1,0 +1,53 @@
+"""Plain-text helpers for the screen: markdown escaping and the words and icons of each tier.
+
+No Streamlit here. Every piece of user or pack text shown through ``st.markdown`` (and the
+widgets whose labels are markdown) goes through :func:`md` first, so that text a clinician typed
+is shown as typed and never interpreted as formatting, links, colours or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+
+from exam_assistant.protocol import Tier
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; Streamlit's own
+# directives (":red[...]", ":material/x:", "$...$") are punctuation-led too, so escaping
+# all of it shows the text literally.
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|:$<>~=&\"'^%@/;,?])")
+
+TIER_WORD: dict[str, str] = {
+    "EMERGENCY": "EMERGENCY",
+    "SAME_DAY": "SAME DAY",
+    "URGENT": "URGENT",
+    "ROUTINE": "ROUTINE",
+}
+# Icons are emoji shortcodes so that meaning never rests on colour alone: each tier has a word
+# and a distinct shape.
+TIER_ICON: dict[str, str] = {
+    "EMERGENCY": "🛑",
+    "SAME_DAY": "⚠️",
+    "URGENT": "❗",
+    "ROUTINE": "ℹ️",
+}
+
+
+def md(text: object) -> str:
+    """``text`` escaped so markdown shows it literally (newlines kept as line breaks)."""
+    escaped = _PUNCTUATION.sub(r"\\\1", str(text))
+    return escaped.replace("\n", "  \n")
+
+
+def tier_label(tier: Tier | str) -> str:
+    """The tier as an icon plus a word, e.g. '🛑 EMERGENCY'."""
+    return f"{TIER_ICON.get(tier, '')} {TIER_WORD.get(tier, str(tier))}".strip()
+
+
+def percent(value: float | None) -> str:
+    """A probability as a whole percentage, or an em dash when unknown."""
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def humanise(value: str) -> str:
+    """An option or status value in words: 'not_tested' -> 'not tested'."""
+    return value.replace("_", " ")

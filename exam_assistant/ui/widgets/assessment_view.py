@@ -1,0 +1,117 @@
+"""The full assessment, each entry with its rule, its reason and its sources ("why?")."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from exam_assistant.engine.assessment import Assessment, ClusterResult, ImagingSuggestion
+from exam_assistant.library import Library
+from exam_assistant.ui.text import humanise, md, percent, tier_label
+from exam_assistant.ui.widgets.live_panel import imaging_line
+from exam_assistant.ui.widgets.technique import reference_line
+
+
+def _why(rule_id: str, reason: str, refs: list[str], library: Library) -> None:
+    with st.expander(f"Why? (rule {md(rule_id)})"):
+        st.markdown(md(reason))
+        for key in refs:
+            st.caption(reference_line(key, library))
+
+
+def _cluster(c: ClusterResult, library: Library) -> None:
+    st.markdown(f"**{md(c.title)}** ({md(humanise(c.target))})")
+    st.markdown(
+        f"{c.positive} positive · {c.negative} negative · {c.not_tested} not tested of {c.total}"
+        + (f" · band: **{md(c.band)}**" if c.band else "")
+    )
+    st.markdown(md(c.interpretation))
+    if c.lr_positive is not None or c.lr_negative is not None:
+        lr = c.lr_positive if c.lr_positive is not None else c.lr_negative
+        st.markdown(
+            f"Likelihood ratio {lr:g}; pre-test {percent(c.pretest_probability)} → "
+            f"post-test **{percent(c.posttest_probability)}**"
+            + (f" (pre-test from {md(c.pretest_source)})" if c.pretest_source else "")
+        )
+    if c.verification != "primary":
+        st.caption(f"Figure {md(c.verification)}: check against the primary source.")
+    if c.caveat:
+        st.warning(f"Caveat: {md(c.caveat)}")
+    _why(c.id, c.reason, c.references, library)
+
+
+def _imaging(i: ImagingSuggestion, library: Library) -> None:
+    st.markdown(f"**{md(i.title)}**: {imaging_line(i)}")
+    if i.first is not None and i.first.why:
+        st.caption(md(i.first.why))
+    for alt in i.alternatives:
+        st.markdown(f"- Alternative: {md(alt.study)} ({md(alt.appropriateness)})")
+    for no in i.not_appropriate:
+        st.markdown(f"- Not appropriate: {md(no.study)}" + (f": {md(no.why)}" if no.why else ""))
+    if i.acr_topic:
+        st.caption(f"ACR Appropriateness Criteria: {md(i.acr_topic)} {md(i.acr_version or '')}")
+    _why(i.id, i.reason, i.references, library)
+
+
+def assessment_view(a: Assessment, library: Library) -> None:
+    st.markdown(f"**Urgency:** {tier_label(a.urgency)}: {md(a.headline)}")
+    for flag in a.red_flags:
+        st.markdown(f"**{tier_label(flag.tier)}: {md(flag.title)}** — {md(flag.action)}")
+        _why(flag.id, flag.reason, flag.references, library)
+    if a.decisions:
+        st.markdown("##### Decision rules and points scores")
+        for d in a.decisions:
+            outcome = d.outcome or "incomplete: more findings needed"
+            score = f" (score {d.score:g})" if d.score is not None else ""
+            st.markdown(f"**{md(d.title)}**{score}: {md(outcome)}")
+            if d.missing:
+                st.caption("Still needed: " + md(", ".join(d.missing)))
+            _why(d.id, d.reason, d.references, library)
+    if a.clusters:
+        st.markdown("##### Test clusters")
+        for c in a.clusters:
+            with st.container(border=True):
+                _cluster(c, library)
+    if a.level is not None:
+        st.markdown("##### Root level")
+        lv = a.level
+        st.markdown(f"**{md(lv.level)} {md(lv.side)}** ({md(lv.confidence)}): "
+                    + md("; ".join(f"{f.label} {f.value}" for f in lv.supporting)))
+        for la in lv.lookalikes:
+            st.caption(f"Look-alike: {md(la.condition)}: {md(la.distinguish)}")
+        _why(lv.id, lv.reason, lv.references, library)
+    if a.scores:
+        st.markdown("##### Outcome scores")
+        for s in a.scores:
+            value = "—" if s.value is None else f"{s.value:g} / {s.maximum:g}"
+            st.markdown(f"**{md(s.title)}**: {value}" + (f" ({md(s.band)})" if s.band else "")
+                        + f" · {s.answered} of {s.total} answered")
+            st.caption(md(s.note))
+    if a.differential:
+        st.markdown("##### Differential")
+        for n, entry in enumerate(a.differential, 1):
+            st.markdown(f"{n}. **{md(entry.name)}** ({tier_label(entry.tier)})")
+            st.caption("For: " + md("; ".join(e.finding for e in entry.for_))
+                       + ("  \nAgainst: " + md("; ".join(e.finding for e in entry.against)) if entry.against else ""))
+    if a.imaging:
+        st.markdown("##### Imaging")
+        for i in a.imaging:
+            _imaging(i, library)
+    if a.treatment:
+        st.markdown("##### Management")
+        for t in a.treatment:
+            st.markdown(f"**{md(t.title)}** ({md(t.pathway)})")
+            for step in t.steps:
+                review = f" (review in {step.review_in_weeks} weeks)" if step.review_in_weeks else ""
+                st.markdown(f"- *{md(humanise(step.stage))}*: {md(step.text)}{md(review)}")
+                for caution in step.cautions:
+                    st.caption(f"Caution: {md(caution)}")
+            _why(t.id, t.reason, t.references, library)
+    if a.contraindications:
+        st.markdown("##### Tests not to be performed")
+        for ci in a.contraindications:
+            label = library.items[ci.item].label if ci.item in library.items else ci.item
+            st.markdown(f"- ⛔ {md(label)}: {md(ci.why)}")
+    if a.held_back:
+        st.markdown("##### Held back by the emergency")
+        for h in a.held_back:
+            st.markdown(f"- {md(h.title)}: {md(h.why)}")

@@ -1,0 +1,44 @@
+"""The red-flag banner: tier, action and the findings that raised it, at the top of every step.
+
+An EMERGENCY is a stop-the-examination banner. The banner is never collapsed or hidden and is
+drawn before anything else on the step. Meaning is carried by words and icons, not colour.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from exam_assistant.engine.assessment import Assessment, RedFlag
+from exam_assistant.ui.text import TIER_ICON, md, tier_label
+
+BOX = {"EMERGENCY": st.error, "SAME_DAY": st.error, "URGENT": st.warning, "ROUTINE": st.info}
+
+
+def _triggers(flag: RedFlag) -> str:
+    parts = [f"{md(t.label)}: {md(t.value)}" if t.value else md(t.label) for t in flag.triggered_by]
+    return "; ".join(parts) or "the findings recorded"
+
+
+def _flag_text(flag: RedFlag) -> str:
+    return (
+        f"**{tier_label(flag.tier)}: {md(flag.title)}**  \n"
+        f"**Action:** {md(flag.action)}  \n"
+        f"Raised by: {_triggers(flag)} (rule {md(flag.id)})"
+    )
+
+
+def red_flag_banner(assessment: Assessment | None) -> None:
+    """Draw the banner for every raised red flag, most urgent first (nothing when none)."""
+    if assessment is None or not assessment.red_flags:
+        return
+    with st.container(key="red_flag_banner"):
+        if assessment.stop_examination:
+            first = assessment.red_flags[0]
+            st.error(
+                f"## {TIER_ICON['EMERGENCY']} EMERGENCY: stop the examination\n"
+                f"**{md(first.action)}**  \n"
+                "Routine tests, imaging and treatment suggestions are held back until the "
+                "emergency is dealt with. Record only what the emergency action needs.",
+            )
+        for flag in assessment.red_flags:
+            BOX[flag.tier](_flag_text(flag))

@@ -1,0 +1,171 @@
+"""One widget row per protocol item, drawn from the item's answer type.
+
+Every widget has a label (hidden labels are still read by screen readers), starts from the
+stored finding, and autosaves through its ``on_change`` callback. Sided items are one row with
+the left and right controls side by side, defaulting to "not tested".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import streamlit as st
+from pydantic import ValidationError
+
+from exam_assistant.library import Library
+from exam_assistant.protocol import Item
+from exam_assistant.store import EncounterRepository
+from exam_assistant.ui import findings as fx
+from exam_assistant.ui.session import Flow
+from exam_assistant.ui.text import md
+from exam_assistant.ui.widgets.technique import technique_expander
+from exam_assistant.validation import finding_problems
+
+SHORT_CHOICE = 4  # up to this many options (with short labels): a segmented control
+
+
+def on_item_change(prefix: str, store: EncounterRepository, library: Library, item_id: str) -> None:
+    """Callback: rebuild the item's finding from its widgets, check it and autosave it."""
+    flow = Flow(prefix, store, library)
+    item = library.items[item_id]
+    values = {part: st.session_state.get(flow.wkey(item_id, part)) for part in fx.parts(item)}
+    for part, default in fx.widget_values(item, None).items():
+        if values.get(part) is None and isinstance(default, str) and default:
+            # a segmented control clicked twice clears itself: show its default again
+            st.session_state[flow.wkey(item_id, part)] = default
+            values[part] = default
+    try:
+        finding = fx.build_finding(item, values)
+    except ValidationError as exc:
+        flow.set_field_error(item_id, "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()))
+        return
+    problems = finding_problems(item, finding) if finding is not None else []
+    if problems:
+        flow.set_field_error(item_id, "; ".join(problems))
+        return
+    flow.set_field_error(item_id, None)
+    flow.set_findings({item_id: finding})
+
+
+def _init(flow: Flow, item: Item) -> None:
+    """Give each widget of ``item`` its stored value before it is drawn (first draw only)."""
+    enc = flow.encounter
+    current = enc.findings.get(item.id) if enc else None
+    for part, value in fx.widget_values(item, current).items():
+        key = flow.wkey(item.id, part)
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _labels(item: Item, options: Iterable[str]) -> Callable[[str], str]:
+    """The words for each option, as a picklable lookup (widget metadata must pickle)."""
+    return {v: fx.option_text(item, v) for v in options}.__getitem__
+
+
+def _common(flow: Flow, item: Item, part: str, disabled: bool) -> dict[str, Any]:
+    return {
+        "key": flow.wkey(item.id, part),
+        "on_change": on_item_change,
+        "args": (flow.prefix, flow.store, flow.library, item.id),
+        "disabled": disabled,
+    }
+
+
+def _side_control(flow: Flow, item: Item, side: str, disabled: bool) -> None:
+    word = "left" if side == "L" else "right"
+    label = f"{item.label}, {word}"
+    if item.answer == "sided_test":
+        options: tuple[str, ...] = fx.RESULT_OPTIONS
+    elif item.answer == "sensation":
+        options = fx.SENSATION_OPTIONS
+    elif item.answer == "mrc":
+        options = fx.MRC_OPTIONS
+        label = f"{item.label}, {word}, MRC grade"
+    else:
+        options = fx.REFLEX_OPTIONS
+        label = f"{item.label}, {word}, reflex grade"
+    st.segmented_control(
+        label, options, format_func=_labels(item, options),
+        label_visibility="collapsed", required=True, **_common(flow, item, side, disabled),
+    )
+    if item.answer == "sided_test" and item.criteria and st.session_state.get(flow.wkey(item.id, side)) == "positive":
+        st.multiselect(
+            f"What was reproduced or observed ({word})", [c.value for c in item.criteria],
+            format_func=_labels(item, [c.value for c in item.criteria]), placeholder="Choose what made it positive",
+            **_common(flow, item, f"{side}c", disabled),
+        )
+
+
+def sided_row(flow: Flow, item: Item, disabled: bool, why_disabled: str | None) -> None:
+    """Label (with technique help) | left control | right control."""
+    _init(flow, item)
+    label_col, left_col, right_col = st.columns([3, 4, 4], vertical_alignment="top")
+    with label_col:
+        st.markdown(f"**{md(item.label)}**")
+        if why_disabled:
+            st.caption(f"⛔ Not to be performed: {md(why_disabled)}")
+        technique_expander(item, flow.library)
+    with left_col:
+        _side_control(flow, item, "L", disabled)
+    with right_col:
+        _side_control(flow, item, "R", disabled)
+    _error(flow, item)
+
+
+def single_item(flow: Flow, item: Item, disabled: bool, why_disabled: str | None) -> None:
+    """A question or measurement with one value: yes/no, number, choice, multi-choice, text."""
+    _init(flow, item)
+    label = item.label + (f" ({item.unit})" if item.unit and item.answer == "number" else "")
+    helptext = md(item.prompt) if item.prompt else None
+    common = _common(flow, item, "v", disabled)
+    if item.answer == "yes_no":
+        st.segmented_control(label, fx.YES_NO_OPTIONS, format_func=_labels(item, fx.YES_NO_OPTIONS),
+                             help=helptext, required=True, **common)
+    elif item.answer == "number":
+        lo, hi = item.minimum, item.maximum
+        if item.integer:
+            st.number_input(label, min_value=None if lo is None else int(lo), max_value=None if hi is None else int(hi),
+                            value=None, step=1, placeholder="Not recorded", help=helptext, **common)
+        else:
+            st.number_input(label, min_value=lo, max_value=hi, value=None, step=0.1, format="%g",
+                            placeholder="Not recorded", help=helptext, **common)
+    elif item.answer == "choice":
+        values = [o.value for o in item.options]
+        short = len(values) <= SHORT_CHOICE and sum(len(o.label) for o in item.options) <= 48
+        fmt = _labels(item, values)
+        if short:
+            st.segmented_control(label, values, format_func=fmt, help=helptext, **common)
+        else:
+            st.selectbox(label, values, index=None, placeholder="Not answered", format_func=fmt, help=helptext,
+                         **common)
+    elif item.answer == "multi_choice":
+        st.pills(label, [o.value for o in item.options], selection_mode="multi",
+                 format_func=_labels(item, [o.value for o in item.options]), help=helptext, **common)
+    else:
+        limit = min(item.max_length, 20_000)
+        if limit > 300:
+            st.text_area(label, max_chars=limit, help=helptext, height=100, **common)
+        else:
+            st.text_input(label, max_chars=limit, help=helptext, **common)
+    if why_disabled:
+        st.caption(f"⛔ Not to be performed: {md(why_disabled)}")
+    if item.kind == "test" and item.technique:
+        technique_expander(item, flow.library)
+    _error(flow, item)
+
+
+def _error(flow: Flow, item: Item) -> None:
+    message = flow.field_error(item.id)
+    if message:
+        st.error(f"Not saved: {md(message)}", icon="✖️")
+
+
+def item_widget(flow: Flow, item: Item, contraindicated: dict[str, str]) -> None:
+    """Draw ``item``: disabled when the note is final or the test is contraindicated."""
+    why = contraindicated.get(item.id)
+    disabled = flow.read_only or why is not None
+    if item.sided:
+        sided_row(flow, item, disabled, why)
+    else:
+        single_item(flow, item, disabled, why)

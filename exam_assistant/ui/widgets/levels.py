@@ -1,0 +1,52 @@
+"""The neuro screen by root level (C4-T1): sensation, power and reflex of each root together,
+a "normal" shortcut per level, and the dermatome chart updating as the screen is filled."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from exam_assistant.library import Library
+from exam_assistant.protocol import LEVELS, Item
+from exam_assistant.store import EncounterRepository
+from exam_assistant.ui.dermatome import dermatome_summary, dermatome_svg
+from exam_assistant.ui.session import Flow
+from exam_assistant.ui.widgets.panel import Block, draw_items, shortcut_button
+
+MODALITY_ORDER = {"sensation": 0, "power": 1, "reflex": 2}
+
+
+def levelled(items: list[Item]) -> dict[str, list[Item]]:
+    """Items with a root level, grouped by level in C4 -> T1 order (sensation, power, reflex)."""
+    groups: dict[str, list[Item]] = {}
+    for level in LEVELS:
+        found = [i for i in items if i.level == level and i.modality is not None]
+        if found:
+            groups[level] = sorted(found, key=lambda i: MODALITY_ORDER.get(i.modality or "", 9))
+    return groups
+
+
+def draw_figure(flow: Flow) -> None:
+    enc = flow.encounter
+    st.image(dermatome_svg(enc, flow.library.items), caption=dermatome_summary(enc, flow.library.items))
+
+
+@st.fragment
+def levels_fragment(prefix: str, store: EncounterRepository, library: Library, item_ids: tuple[str, ...]) -> None:
+    """One bordered row group per root level, with the dermatome chart beside them."""
+    flow = Flow(prefix, store, library)
+    flow.rerun_app_if_requested()
+    groups = levelled([library.items[i] for i in item_ids if i in library.items])
+    grid, figure = st.columns([3, 1])
+    with grid:
+        st.markdown("#### Root levels C4–T1")
+        for level, items in groups.items():
+            with st.container(border=True, key=f"{prefix}-level-{level}"):
+                head, button = st.columns([3, 1], vertical_alignment="center")
+                head.markdown(f"**{level}**")
+                with button:
+                    shortcut_button(
+                        flow, Block(f"level.{level}", level, tuple(i.id for i in items)), label=f"{level} normal"
+                    )
+                draw_items(flow, items)
+    with figure:
+        draw_figure(flow)

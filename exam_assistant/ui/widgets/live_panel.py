@@ -1,0 +1,58 @@
+"""The live assessment panel: urgency, clusters, level, top of the differential, first imaging."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from exam_assistant.engine.assessment import Assessment, ClusterResult, ImagingSuggestion
+from exam_assistant.models import Encounter
+from exam_assistant.ui.text import md, percent, tier_label
+
+TOP_DIFFERENTIAL = 3
+
+
+def cluster_line(c: ClusterResult) -> str:
+    tested = c.total - c.not_tested
+    count = f"{c.positive} of {c.total} positive" + (f", {c.not_tested} not tested" if c.not_tested else "")
+    band = f" · {md(c.band)}" if c.band else ""
+    post = f" · post-test {percent(c.posttest_probability)}" if c.posttest_probability is not None else ""
+    state = "" if tested else " · not started"
+    return f"**{md(c.title)}**: {md(count)}{band}{post}{state}"
+
+
+def imaging_line(i: ImagingSuggestion) -> str:
+    if i.first is None:
+        weeks = f"; review in {i.review_in_weeks} weeks" if i.review_in_weeks is not None else ""
+        return f"No imaging now{md(weeks)} ({md(i.scenario)})"
+    return f"{md(i.first.study)} ({md(i.scenario)})"
+
+
+def live_panel(encounter: Encounter | None, assessment: Assessment | None) -> None:
+    """The panel, for the sidebar: always reflects the last saved findings."""
+    with st.container(key="live_assessment"):
+        st.markdown("#### Live assessment")
+        if encounter is None or assessment is None:
+            st.caption("Starts once the patient is entered.")
+            return
+        st.markdown(f"**Patient:** {md(encounter.patient.name)}, {encounter.age} y")
+        if encounter.status == "final":
+            st.markdown("**Status:** final note (read-only)")
+        st.markdown(f"**Urgency:** {tier_label(assessment.urgency)}")
+        for flag in assessment.red_flags:
+            st.markdown(f"- {tier_label(flag.tier)}: {md(flag.title)}")
+        if assessment.clusters:
+            st.markdown("**Clusters**\n" + "\n".join(f"- {cluster_line(c)}" for c in assessment.clusters))
+        if assessment.level is not None:
+            lv = assessment.level
+            st.markdown(f"**Level:** {md(lv.level)} {md(lv.side)} ({md(lv.confidence)})")
+        top = assessment.differential[:TOP_DIFFERENTIAL]
+        if top:
+            st.markdown("**Differential (top 3)**\n" + "\n".join(
+                f"{n}. {md(d.name)} ({len(d.for_)} for, {len(d.against)} against)" for n, d in enumerate(top, 1)
+            ))
+        if assessment.imaging:
+            st.markdown(f"**Imaging:** {imaging_line(assessment.imaging[0])}")
+        elif assessment.held_back:
+            st.markdown("**Imaging:** held back by the emergency")
+        if not (assessment.clusters or top or assessment.imaging or assessment.level):
+            st.caption("Nothing to show yet: record the history and tests.")
