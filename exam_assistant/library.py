@@ -213,6 +213,17 @@ class _Parsed:
     source: str
     node: yaml.Node | None
     content_hash: str
+    rule_origin: list[int] = field(default_factory=list)  # position in the file of each kept rule
+
+    def __post_init__(self) -> None:
+        if not self.rule_origin:
+            self.rule_origin = list(range(len(self.pack.rules)))
+
+
+@dataclass(frozen=True)
+class _Found:
+    problem: Problem
+    rule: int | None  # the rule (current position) the problem is confined to, if any
 
 
 def read_pack(path: Path, problems: list[Problem]) -> _Parsed | None:
@@ -338,12 +349,17 @@ def _check_pack(
     refs: set[str],
     diagnoses: set[str],
     pack_ids: set[str],
-) -> list[Problem]:
-    out: list[Problem] = []
+) -> list[_Found]:
+    out: list[_Found] = []
     pack = parsed.pack
 
     def problem(code: str, loc: Loc, message: str) -> None:
-        out.append(Problem(code, parsed.source, message, _loc_text(loc), _line_of(parsed.node, loc)))
+        rule: int | None = None
+        if len(loc) > 1 and loc[0] == "rules" and isinstance(loc[1], int):
+            rule = loc[1]
+            loc = ("rules", parsed.rule_origin[rule], *loc[2:])
+            message += " (this rule is left out; the rest of the pack still loads)"
+        out.append(_Found(Problem(code, parsed.source, message, _loc_text(loc), _line_of(parsed.node, loc)), rule))
 
     for loc, c in _conditions_of(pack):
         _check_condition(c, loc, items, rules, problem)
@@ -462,19 +478,29 @@ def build_library(sources: Sequence[PackSource]) -> Library:
                 parsed.append(p)
     parsed = _duplicates(parsed, problems)
 
-    # Dropping a broken pack can break a pack that relied on it, so check until nothing changes.
+    # A problem inside one rule leaves out that rule only, so a typo in one pack cannot silence
+    # the red flags of another; any other problem leaves out the pack. Leaving something out can
+    # break what relied on it, so check until nothing changes.
     while True:
         index = _index(parsed)
-        failed: dict[str, list[Problem]] = {}
+        changed = False
+        kept: list[_Parsed] = []
         for p in parsed:
             found = _check_pack(p, *index)
-            if found:
-                failed[p.source] = found
-        if not failed:
+            problems.extend(f.problem for f in found)
+            if any(f.rule is None for f in found):
+                changed = True
+                continue
+            bad = {f.rule for f in found}
+            if bad:
+                changed = True
+                keep = [i for i in range(len(p.pack.rules)) if i not in bad]
+                p = _Parsed(p.pack.model_copy(update={"rules": [p.pack.rules[i] for i in keep]}), p.source, p.node,
+                            p.content_hash, [p.rule_origin[i] for i in keep])
+            kept.append(p)
+        parsed = kept
+        if not changed:
             break
-        for found in failed.values():
-            problems.extend(found)
-        parsed = [p for p in parsed if p.source not in failed]
 
     lib = Library(problems=problems, folders=list(sources))
     for p in parsed:

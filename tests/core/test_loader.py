@@ -51,10 +51,11 @@ def test_unknown_item_reference_is_a_load_error(tmp_path: Path) -> None:
     body = ("rules:\n  - id: other.r\n    title: R\n    when: {item: demo.nope, is: positive}\n"
             "    effect: {type: flag, label: x}\n    reason: because\n    references: [demo_ref]\n")
     packs, problems = load_with(tmp_path, "ref.yaml", other(body))
-    assert packs == ["demo"]
+    assert packs == ["demo", "other"]
     assert len(problems) == 1
     assert "ref.yaml:12 at rules[0].when" in problems[0]
-    assert "refers to item 'demo.nope', which no loaded pack defines [PACK_003]" in problems[0]
+    assert ("refers to item 'demo.nope', which no loaded pack defines (this rule is left out; "
+            "the rest of the pack still loads) [PACK_003]") in problems[0]
 
 
 def test_duplicate_pack_id_names_both_sources(tmp_path: Path) -> None:
@@ -85,17 +86,23 @@ def test_missing_reference_key_is_reported(tmp_path: Path) -> None:
     assert len(problems) == 1 and "cites reference 'nobody2020'" in problems[0] and "[PACK_005]" in problems[0]
 
 
-def test_a_pack_that_depends_on_a_broken_pack_is_also_reported(tmp_path: Path) -> None:
-    """When a pack is dropped, packs that referred to its items are reported too, not left half-valid."""
+def test_a_broken_pack_silences_only_the_rules_that_relied_on_it(tmp_path: Path) -> None:
+    """When a pack is dropped, rules elsewhere that used its items are reported and left out;
+    the other rules of those packs (say, unrelated red flags) keep working."""
     broken_demo = DEMO.replace("licence: CC-BY-4.0", "licence: [wrong]")
     (tmp_path / "demo.yaml").write_text(broken_demo)
-    body = ("rules:\n  - id: other.r\n    title: R\n    when: {item: demo.yn, is: 'yes'}\n"
-            "    effect: {type: flag, label: x}\n    reason: because\n    references: [demo_ref]\n")
+    body = ("references:\n  - {key: other_ref, citation: 'Other B. A second reference. J Tests 2021', url: 'https://example.org/o'}\n"
+            "sections:\n  - id: other.s\n    title: S\n    items:\n      - {id: other.q, kind: question, answer: yes_no, label: Q}\n"
+            "rules:\n  - id: other.uses_demo\n    title: R\n    when: {item: demo.yn, is: 'yes'}\n"
+            "    effect: {type: flag, label: x}\n    reason: because\n    references: [other_ref]\n"
+            "  - id: other.own\n    title: Own\n    when: {item: other.q, is: 'yes'}\n"
+            "    effect: {type: flag, label: y}\n    reason: because\n    references: [other_ref]\n")
     (tmp_path / "other.yaml").write_text(other(body))
     lib = build_library([PackSource(tmp_path, "test")])
-    assert lib.packs == {}
+    assert list(lib.packs) == ["other"]
+    assert list(lib.rules) == ["other.own"]
     codes = sorted(p.code for p in lib.problems)
-    assert codes[0] == "PACK_002" and "PACK_003" in codes
+    assert codes == ["PACK_002", "PACK_003"]
 
 
 def test_rule_cycle_is_reported(tmp_path: Path) -> None:
