@@ -172,8 +172,9 @@ CASES: dict[str, Case] = {
     "tos.pulse_change_only": Case(fires={"tos.adson": left_pos("pulse_change")},
                                   quiet={"tos.adson": left_pos("pain_reproduced")}),
     "tos.subtype_venous": Case(fires={"history.arm_swelling": yn("yes")}, quiet={"history.arm_swelling": yn("no")}),
-    "tos.subtype_arterial": Case(fires={"rf.pulse_or_bp_difference": yn("yes")},
-                                 quiet={"history.arm_pallor_cold": yn("no"), "rf.pulse_or_bp_difference": yn("no"),
+    # a pulse difference alone is also the sign of aortic dissection, so it must not fire this rule
+    "tos.subtype_arterial": Case(fires={"history.arm_claudication": yn("yes")},
+                                 quiet={"history.arm_pallor_cold": yn("no"), "rf.pulse_or_bp_difference": yn("yes"),
                                         "history.arm_claudication": yn("no"), "history.digital_ischaemia": yn("no")}),
     "tos.subtype_neurogenic": Case(
         fires={"history.positional_arm_symptoms": yn("yes"), **EAST_STOPPED},
