@@ -45,6 +45,7 @@ class Facts:
     items: dict[str, Item]
     rule_truth: dict[str, Truth] = field(default_factory=dict)
     rule_value: dict[str, Interval] = field(default_factory=dict)
+    leaf_cache: dict[int, Truth] = field(default_factory=dict)
 
 
 def kleene_all(values: list[Truth]) -> Truth:
@@ -84,9 +85,23 @@ def compare_interval(value: Interval, at_least: float | None, at_most: float | N
 
 def evaluate(cond: c.Condition, facts: Facts) -> Truth:
     if isinstance(cond, c.AllOf):
-        return kleene_all([evaluate(x, facts) for x in cond.all])
+        result: Truth = True
+        for x in cond.all:  # short-circuits: one false child decides
+            v = evaluate(x, facts)
+            if v is False:
+                return False
+            if v is None:
+                result = None
+        return result
     if isinstance(cond, c.AnyOf):
-        return kleene_any([evaluate(x, facts) for x in cond.any])
+        result = False
+        for x in cond.any:
+            v = evaluate(x, facts)
+            if v is True:
+                return True
+            if v is None:
+                result = None
+        return result
     if isinstance(cond, c.NotOf):
         inner = evaluate(cond.not_, facts)
         return None if inner is None else not inner
@@ -99,7 +114,14 @@ def evaluate(cond: c.Condition, facts: Facts) -> Truth:
         return None if value is None else compare_interval(value, cond.at_least, cond.at_most)
     if isinstance(cond, c.PatientCondition):
         return _patient(cond, facts.encounter)
-    return _item(cond, facts)
+    # many rules share the same comparison (e.g. "fever: yes"); the library's condition objects
+    # live as long as the library, so their identity is a safe key for one assessment
+    key = id(cond)
+    if key in facts.leaf_cache:
+        return facts.leaf_cache[key]
+    value = _item(cond, facts)
+    facts.leaf_cache[key] = value
+    return value
 
 
 # ------------------------------------------------------------------ patient
