@@ -119,9 +119,9 @@ def evaluate(cond: c.Condition, facts: Facts) -> Truth:
     key = id(cond)
     if key in facts.leaf_cache:
         return facts.leaf_cache[key]
-    value = _item(cond, facts)
-    facts.leaf_cache[key] = value
-    return value
+    truth = _item(cond, facts)
+    facts.leaf_cache[key] = truth
+    return truth
 
 
 # ------------------------------------------------------------------ patient
