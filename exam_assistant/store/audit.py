@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from exam_assistant.models import utcnow
 from exam_assistant.store.errors import InvalidEncounterError
-from exam_assistant.store.tables import AuditEventRow
+from exam_assistant.store.tables import AuditEventRow, table_of
 
 AuditEventKind = Literal["created", "updated", "finalised", "amended", "exported", "deleted"]
 EVENTS: tuple[AuditEventKind, ...] = (
@@ -65,16 +65,16 @@ def record(
     """Add one event to the log inside the caller's transaction (it commits with the change)."""
     if event not in EVENTS or not _DETAIL.match(detail):
         raise ValueError("audit events take a known event and a machine detail only")
-    session.add(
-        AuditEventRow(
-            event=event,
-            actor=actor,
-            at=at or utcnow(),
-            encounter_id=encounter_id,
-            version=version,
-            detail=detail,
-        )
-    )
+    table = table_of(AuditEventRow)
+    values = {
+        "event": event,
+        "actor": actor,
+        "at": at or utcnow(),
+        "encounter_id": encounter_id,
+        "version": version,
+        "detail": detail,
+    }
+    session.connection().execute(insert(table).values(**values))
 
 
 def history(engine: Engine, encounter_id: str | None = None, limit: int = 1000) -> list[AuditEvent]:

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -67,6 +68,8 @@ def _guarded(handler: Handler) -> Handler:
             return _fail(EXIT_NOT_FOUND, str(exc))
         except ConflictError as exc:
             return _fail(EXIT_CONFLICT, str(exc))
+        except CommandError as exc:
+            return _fail(EXIT_INVALID, f"migration: {exc}")
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", None) or type(exc).__name__).splitlines()[0]
             return _fail(EXIT_USAGE, f"database error at {_safe_url(args)}: {reason}")

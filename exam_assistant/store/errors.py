@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from exam_assistant.errors import ExamAssistantError
 
 
@@ -22,7 +24,23 @@ class ConflictError(StoreError):
 
 
 class StaleSaveError(ConflictError):
-    """The save was based on an older version than the one stored; nothing was overwritten."""
+    """The save was based on an older version than the one stored; nothing was overwritten.
+
+    ``current_version``, ``saved_by`` and ``saved_at`` describe the stored version, so the app
+    can offer to reload it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        current_version: int | None = None,
+        saved_by: str | None = None,
+        saved_at: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+        self.saved_by = saved_by
+        self.saved_at = saved_at
 
 
 class FinalisedError(ConflictError):

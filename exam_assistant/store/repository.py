@@ -28,7 +28,7 @@ from exam_assistant.store.records import (
     to_stored,
     validate_encounter,
 )
-from exam_assistant.store.tables import EncounterRow
+from exam_assistant.store.tables import EncounterRow, table_of
 
 
 class EncounterRepository(EncounterReads):
@@ -73,7 +73,7 @@ class EncounterRepository(EncounterReads):
                 session, {**values, "id": key, "version": 1, "ui_step": ui_step}
             ):
                 audit.record(session, "created", actor, key, 1, at=now)
-                return self._reread(session, key)
+                return StoredEncounter(checked, 1, ui_step, "draft", now, actor)
             row = session.get(EncounterRow, key, populate_existing=True)
             if row is None:
                 raise NotFoundError(f"no encounter with id {key} to update; save it as a new one")
@@ -95,7 +95,8 @@ class EncounterRepository(EncounterReads):
             if not self._compare_and_set(session, key, row.version, changes):
                 raise rows.stale(rows.live_row(session, key), expected_version)
             audit.record(session, "updated", actor, key, row.version + 1, at=now)
-            return self._reread(session, key)
+            step = row.ui_step if ui_step is None else ui_step
+            return StoredEncounter(checked, row.version + 1, step, "draft", now, actor, row.amends_id)
 
     def finalise(self, encounter_id: str, expected_version: int, actor: str) -> StoredEncounter:
         """Make a draft final: it can no longer change, and an immutable copy is kept.
@@ -203,7 +204,7 @@ class EncounterRepository(EncounterReads):
     @staticmethod
     def _compare_and_set(session: Session, key: str, version: int, changes: dict[str, Any]) -> bool:
         """UPDATE the draft only if it is still at ``version``; False when someone got there first."""
-        table = rows.table_of(EncounterRow)
+        table = table_of(EncounterRow)
         stmt = (
             update(table)
             .where(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,16 +23,9 @@ from exam_assistant.store.records import (
     patient_key,
     protocol_versions,
 )
-from exam_assistant.store.tables import Base, ClinicianRow, EncounterRow, PatientRow
+from exam_assistant.store.tables import Base, ClinicianRow, EncounterRow, PatientRow, table_of
 
 MAX_UI_STEP = 200
-
-
-def table_of(entity: type[Base]) -> Table:
-    """The Core table behind a declarative class (for statements with exact row counts)."""
-    table = entity.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 def _insert_ignoring_conflict(session: Session, entity: type[Base], values: dict[str, Any]) -> bool:
@@ -93,7 +86,7 @@ def check_ui_step(ui_step: str | None) -> None:
 def columns(session: Session, encounter: Encounter, actor: str, now: datetime) -> dict[str, Any]:
     """The column values for storing ``encounter`` (its JSON must already carry ``now``)."""
     previous = str(encounter.previous_encounter_id) if encounter.previous_encounter_id else None
-    if previous is not None and session.get(EncounterRow, previous) is None:
+    if previous is not None and session.scalar(select(EncounterRow.id).where(EncounterRow.id == previous)) is None:
         raise InvalidEncounterError(f"the previous encounter {previous} is not in this database")
     return {
         "status": encounter.status,
@@ -139,11 +132,17 @@ def stale(row: EncounterRow, expected: int | None) -> StaleSaveError:
     if expected is None:
         return StaleSaveError(
             f"Not saved: encounter {row.id} already exists; {last}. Open it and make your "
-            "changes there so nothing is overwritten."
+            "changes there so nothing is overwritten.",
+            row.version,
+            row.updated_by,
+            row.updated_at,
         )
     return StaleSaveError(
         f"Not saved: someone else changed this encounter after you opened it; {last}, and your "
-        f"copy is based on version {expected}. Reload it to see their changes, then redo yours."
+        f"copy is based on version {expected}. Reload it to see their changes, then redo yours.",
+        row.version,
+        row.updated_by,
+        row.updated_at,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -160,3 +161,10 @@ class PracticeAttemptRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     score: Mapped[Any] = mapped_column(JsonType)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+def table_of(entity: type[Base]) -> Table:
+    """The Core table behind a declarative class (for statements with exact row counts)."""
+    table = entity.__table__
+    assert isinstance(table, Table)
+    return table
