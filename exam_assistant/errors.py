@@ -25,6 +25,16 @@ CODES: dict[str, str] = {
     "ENC_001": "the encounter does not match the encounter schema",
     "ENC_002": "a finding names an item id the loaded library does not know",
     "ENC_003": "a finding does not fit its item",
+    "CASE_001": "the case file is not valid YAML",
+    "CASE_002": "the case does not match the case schema",
+    "CASE_003": "the case names an item, diagnosis or rule id that no loaded pack defines",
+    "CASE_004": "a simulated finding does not fit its item",
+    "CASE_005": "the case cites a reference key that no loaded pack defines",
+    "CASE_006": "two cases share one id",
+    "CASE_007": "an expected answer cannot be marked with what the library holds",
+    "CASE_008": "the file could not be read",
+    "CASE_009": "the attempt does not match the attempt format",
+    "CASE_010": "the attempt names a case that is not loaded",
 }
 
 

@@ -129,7 +129,7 @@ def pack_files(source: PackSource) -> list[Path]:
 # ------------------------------------------------------------------ reading one file
 
 
-def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
+def line_of(node: yaml.Node | None, loc: Loc) -> int | None:
     """The 1-based line of the YAML node at ``loc``, or of its nearest existing parent."""
     if node is None:
         return None
@@ -150,14 +150,14 @@ def _line_of(node: yaml.Node | None, loc: Loc) -> int | None:
     return line
 
 
-def _loc_text(loc: Loc) -> str:
+def loc_text(loc: Loc) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-def _plain(err: dict[str, Any]) -> str:
+def plain_message(err: dict[str, Any]) -> str:
     msg = str(err.get("msg", "invalid"))
     kind = err.get("type", "")
     if kind == "extra_forbidden":
@@ -177,7 +177,7 @@ _EFFECT_TYPES = {"red_flag", "cluster", "decision", "points", "differential", "i
                  "suggest_protocol", "contraindicate", "flag"}
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+def clean_loc(loc: tuple[Any, ...]) -> Loc:
     # drop pydantic's union/tag markers so the path reads like the YAML document
     skip = {"all", "any", "not", "count", "item", "patient", "rule", "function-after[_from_number(), Figure]"}
     out: list[str | int] = []
@@ -249,8 +249,8 @@ def read_pack(path: Path, problems: list[Problem]) -> _Parsed | None:
         pack = ProtocolPack.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = _clean_loc(err["loc"])
-            problems.append(Problem("PACK_002", source, _plain(dict(err)), _loc_text(loc), _line_of(node, loc)))
+            loc = clean_loc(err["loc"])
+            problems.append(Problem("PACK_002", source, plain_message(dict(err)), loc_text(loc), line_of(node, loc)))
         return None
     return _Parsed(pack, source, node, hashlib.sha256(raw).hexdigest())
 
@@ -359,7 +359,7 @@ def _check_pack(
             rule = loc[1]
             loc = ("rules", parsed.rule_origin[rule], *loc[2:])
             message += " (this rule is left out; the rest of the pack still loads)"
-        out.append(_Found(Problem(code, parsed.source, message, _loc_text(loc), _line_of(parsed.node, loc)), rule))
+        out.append(_Found(Problem(code, parsed.source, message, loc_text(loc), line_of(parsed.node, loc)), rule))
 
     for loc, c in _conditions_of(pack):
         _check_condition(c, loc, items, rules, problem)

@@ -2,6 +2,7 @@
 
 ``practice list [--format text|json]`` lists every discovered case (never its answers).
 ``practice score ATTEMPT.json... [--format text|json]`` marks each attempt against its case.
+``practice schema case|attempt`` prints the JSON Schema of a case file or an attempt file.
 Exit codes: 0 all marked, 2 invalid attempt, 3 case not found, 5 some files failed.
 """
 
@@ -40,7 +41,7 @@ def _load() -> tuple[Library, CaseLibrary]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    _lib, cases = _load()
+    lib, cases = _load()
     rows = [
         {"id": lc.case.id, "title": lc.case.title, "level": lc.case.level,
          "patient": {"age": lc.case.patient.age, "sex": lc.case.patient.sex},
@@ -55,6 +56,9 @@ def _list(args: argparse.Namespace) -> int:
             _out(f"{r['id']:<26} {r['level']:<13} {r['title']}")
         _out(f"{len(rows)} case(s)")
         _err(cases.problems)
+    if lib.problems and cases.problems:
+        sys.stderr.write(f"note: the protocol library has {len(lib.problems)} problem(s); cases that use a broken "
+                         "pack cannot load (see `exam-assistant protocols validate`)\n")
     return EXIT_OK
 
 
@@ -120,6 +124,15 @@ def _score(args: argparse.Namespace) -> int:
     return failed[0] if len(set(failed)) == 1 else EXIT_INVALID
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from exam_assistant.practice.attempt import Attempt
+    from exam_assistant.practice.case import Case
+
+    model = Case if args.what == "case" else Attempt
+    _json(model.model_json_schema(by_alias=True))
+    return EXIT_OK
+
+
 def register(subparsers: Any) -> None:
     """Add ``practice list`` and ``practice score`` to the ``exam-assistant`` command."""
     practice = subparsers.add_parser("practice", help="practice cases for students: list cases, mark attempts")
@@ -131,3 +144,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="+", metavar="ATTEMPT.json")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=_score)
+    p = psub.add_parser("schema", help="print the JSON Schema of a case file or of an attempt file")
+    p.add_argument("what", choices=["case", "attempt"])
+    p.set_defaults(func=_schema)

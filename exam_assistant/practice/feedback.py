@@ -32,14 +32,8 @@ from exam_assistant.practice.case import (
 )
 from exam_assistant.practice.choices import EFFECT_LABELS, IMAGING_LABELS, PLAN_LABELS, Domain
 from exam_assistant.practice.evidence import derived_effect, evidence_summary, result_meaning, result_on
-from exam_assistant.practice.scoring import (
-    ChecklistResult,
-    Context,
-    Score,
-    context_for,
-    expected_interpretation,
-    score_attempt,
-)
+from exam_assistant.practice.marking import ChecklistResult, Context, expected_interpretation
+from exam_assistant.practice.scoring import Score, context_for, score_attempt
 from exam_assistant.practice.simulate import encounter_for, full_encounter
 from exam_assistant.protocol import RedFlagEffect
 
@@ -116,14 +110,30 @@ def _rules_using(ctx: Context, item_id: str) -> list[str]:
     return [rid for rid in ctx.lib.rule_order if item_id in cond.item_ids(ctx.lib.rules[rid].when)]
 
 
-def _missing_question(ctx: Context, item_id: str) -> tuple[list[str], list[str]]:
-    """Why a question mattered: the rule it feeds (a red flag first), with that rule's reason."""
+def fired_rules(a: Assessment) -> set[str]:
+    """Ids of every rule that produced something in an assessment."""
+    ids = {f.id for f in a.red_flags} | {c.id for c in a.clusters if c.called_positive} | set(a.flags)
+    ids |= {i.id for i in a.imaging} | {t.id for t in a.treatment} | {d.id for d in a.decisions if d.outcome}
+    ids |= {e.rule for dx in a.differential for e in [*dx.for_, *dx.against]}
+    return ids
+
+
+def _missing_question(ctx: Context, item_id: str, screening: bool) -> tuple[list[str], list[str]]:
+    """Why a question mattered: for a red-flag screen, the red flag it screens for; otherwise a rule
+    it feeds that fires on the whole case."""
+    fired = fired_rules(ctx.full)
     rules = [ctx.lib.rules[r] for r in _rules_using(ctx, item_id)]
-    rules.sort(key=lambda r: not isinstance(r.effect, RedFlagEffect))
+    if screening:
+        rules = [r for r in rules if isinstance(r.effect, RedFlagEffect)]
+        rules.sort(key=lambda r: r.id not in fired)
+    else:
+        rules = [r for r in rules if r.id in fired]
+        rules.sort(key=lambda r: not isinstance(r.effect, RedFlagEffect))
     if not rules:
         return [], []
     rule = rules[0]
-    return [f"{ctx.lib.items[item_id].label} feeds '{rule.title}': {rule.reason}"], list(rule.references)
+    how = "which this case raises" if rule.id in fired else "the red flag it screens for"
+    return [f"{ctx.lib.items[item_id].label} feeds '{rule.title}', {how}: {rule.reason}"], list(rule.references)
 
 
 def _explain(ctx: Context, entry: ChecklistItem, result: ChecklistResult) -> tuple[list[str], list[str]]:
@@ -135,7 +145,8 @@ def _explain(ctx: Context, entry: ChecklistItem, result: ChecklistResult) -> tup
             if item_id in ctx.done:
                 continue
             item = ctx.lib.items[item_id]
-            more, keys = _missing_test(ctx, item_id) if item.evidence else _missing_question(ctx, item_id)
+            screening = entry.domain == "red_flag_screen"
+            more, keys = _missing_test(ctx, item_id) if item.evidence else _missing_question(ctx, item_id, screening)
             lines += more
             refs += keys
     elif isinstance(chk, AvoidedCheck):

@@ -16,16 +16,16 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from exam_assistant.errors import Problem
+from exam_assistant.errors import CODES, Problem
 from exam_assistant.library import (  # the pack loader's located-error helpers, reused as is
     Library,
     Loc,
     PackSource,
-    _clean_loc,
-    _line_of,
-    _loc_text,
-    _plain,
+    clean_loc,
+    line_of,
+    loc_text,
     pack_folders,
+    plain_message,
 )
 from exam_assistant.practice.case import (
     AskedCheck,
@@ -40,18 +40,7 @@ from exam_assistant.validation import finding_problems
 
 CASES_FOLDER = "cases"
 
-CASE_CODES: dict[str, str] = {
-    "CASE_001": "the case file is not valid YAML",
-    "CASE_002": "the case does not match the case schema",
-    "CASE_003": "the case names an item, diagnosis or rule id that no loaded pack defines",
-    "CASE_004": "a simulated finding does not fit its item",
-    "CASE_005": "the case cites a reference key that no loaded pack defines",
-    "CASE_006": "two cases share one id",
-    "CASE_007": "an expected answer cannot be marked with what the library holds",
-    "CASE_008": "the file could not be read",
-    "CASE_009": "the attempt does not match the attempt format",
-    "CASE_010": "the attempt names a case that is not loaded",
-}
+CASE_CODES: dict[str, str] = {k: v for k, v in CODES.items() if k.startswith("CASE_")}
 
 INTERPRETABLE = ("sided_test", "yes_no", "mrc", "reflex", "sensation")
 
@@ -117,9 +106,9 @@ def read_case(path: Path, problems: list[Problem]) -> _Parsed | None:
         case = Case.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = _clean_loc(err["loc"])
-            message = _plain(dict(err)).replace("protocols/protocol.schema.json", "the case schema")
-            problems.append(Problem("CASE_002", source, message, _loc_text(loc), _line_of(node, loc)))
+            loc = clean_loc(err["loc"])
+            message = plain_message(dict(err)).replace("protocols/protocol.schema.json", "the case schema")
+            problems.append(Problem("CASE_002", source, message, loc_text(loc), line_of(node, loc)))
         return None
     return _Parsed(case, source, node)
 
@@ -149,7 +138,7 @@ def case_problems(case: Case, lib: Library, source: str, node: yaml.Node | None 
     out: list[Problem] = []
 
     def problem(code: str, loc: Loc, message: str) -> None:
-        out.append(Problem(code, source, message, _loc_text(loc), _line_of(node, loc)))
+        out.append(Problem(code, source, message, loc_text(loc), line_of(node, loc)))
 
     for item_id, finding in case.findings.items():
         item = lib.items.get(item_id)
@@ -235,7 +224,7 @@ def build_cases(sources: Sequence[PackSource], lib: Library) -> CaseLibrary:
             if parsed.case.id in owners:
                 result.problems.append(Problem("CASE_006", parsed.source,
                                                f"case id '{parsed.case.id}' is already used by {owners[parsed.case.id]}",
-                                               "id", _line_of(parsed.node, ("id",))))
+                                               "id", line_of(parsed.node, ("id",))))
                 continue
             owners[parsed.case.id] = parsed.source
             result.cases[parsed.case.id] = LoadedCase(parsed.case, parsed.source)

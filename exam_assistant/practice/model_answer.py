@@ -11,7 +11,8 @@ from exam_assistant.library import Library
 from exam_assistant.practice.attempt import Answers, Attempt, InterpretationAnswer
 from exam_assistant.practice.case import AskedCheck, AvoidedCheck, Case, PerformedCheck
 from exam_assistant.practice.choices import Mode
-from exam_assistant.practice.scoring import context_for, expected_interpretation
+from exam_assistant.practice.marking import expected_interpretation
+from exam_assistant.practice.scoring import context_for
 
 
 def model_actions(case: Case) -> list[str]:

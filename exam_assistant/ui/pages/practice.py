@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -38,7 +39,9 @@ from exam_assistant.ui.widgets.technique import item_details, reference_line
 KEY = "practice"
 ATTEMPT = f"{KEY}.attempt"
 SAVED = f"{KEY}.saved"
-STATUS_ICON = {"met": "✅", "partial": "🟡", "missed": "❌", "penalty": "⛔"}
+STATUS_ICON = {"met": ":material/check_circle:", "partial": ":material/timelapse:", "missed": ":material/cancel:",
+               "penalty": ":material/block:"}
+STATUS_WORD = {"met": "Met", "partial": "Partly met", "missed": "Missed", "penalty": "Penalty"}
 LEVEL_CHOICES = {"none": "No single root level", **{lv: lv for lv in ("C4", "C5", "C6", "C7", "C8", "T1")}}
 LEVEL_WORDS = {"foundation": "Foundation", "intermediate": "Intermediate", "advanced": "Advanced"}
 
@@ -112,7 +115,8 @@ def choose_case(case_lib: CaseLibrary) -> None:
     st.radio("Mode", ["Learning", "Exam"], horizontal=True, key=f"{KEY}.mode",
              help="Learning: hints and technique help, no time limit. Exam: a timer and no hints.")
     st.text_input("Your name or nickname (for your progress)", max_chars=80, key=f"{KEY}.student",
-                  placeholder="e.g. J. Smith or a nickname; no patient details")
+                  placeholder="e.g. J. Smith or a nickname; no patient details",
+                  help="Letters, digits, spaces and . @ - _ only. Left empty, the attempt is saved as 'student'.")
     st.button("Start case", type="primary", on_click=_start, key=f"{KEY}.start")
 
 
@@ -247,7 +251,7 @@ def show_feedback(attempt: Attempt, case: Case, lib: Library) -> None:
         kind, _, text = saved.partition(":")
         (st.success if kind == "success" else st.warning)(md(text))
     c1, c2, c3 = st.columns(3)
-    c1.metric("Score", f"{s.total:g} / {s.maximum:g}", f"{s.percent:g}%", delta_color="off")
+    c1.metric("Score", f"{s.total:g} / {s.maximum:g} ({s.percent:g}%)")
     c2.metric("Global rating", GLOBAL_RATING_LABELS[s.global_rating])
     if s.duration_seconds is not None:
         c3.metric("Time", f"{int(s.duration_seconds // 60)} min {int(s.duration_seconds % 60)} s",
@@ -258,9 +262,12 @@ def show_feedback(attempt: Attempt, case: Case, lib: Library) -> None:
                                 "Percent": d.percent} for d in s.domains]), hide_index=True)
     st.subheader("Item by item")
     for e in fb.entries:
-        with st.expander(f"{STATUS_ICON[e.status]} {md(e.title)} — {md(e.detail)}", expanded=e.status != "met"):
+        with st.expander(f"{STATUS_WORD[e.status]}: {md(e.title)} — {md(e.detail)}", icon=STATUS_ICON[e.status],
+                         expanded=e.status != "met"):
             for line in e.explanation:
                 st.markdown(f"- {md(line)}")
+            if not e.explanation and e.status != "met":
+                st.caption("The model answer below shows what was expected.")
             for k in e.references:
                 st.caption(f"Source: {reference_line(k, lib)}")
     st.subheader("What the evidence says")
@@ -306,11 +313,20 @@ def progress(case_lib: CaseLibrary, student: str) -> None:
     if not rows:
         st.caption("No saved attempts yet.")
         return
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    table = pd.DataFrame(rows)
+    st.dataframe(table.dropna(axis="columns", how="all"), hide_index=True)
     series = domain_series(rows)
     if series:
-        chart = pd.DataFrame(series, index=pd.Index([r["Date"] for r in rows], name="Date"))
-        st.line_chart(chart, y_label="Percent of the domain's points")
+        wide = pd.DataFrame(series)
+        wide.insert(0, "Attempt", range(1, len(rows) + 1))
+        wide.insert(1, "Date", [r["Date"].strftime("%Y-%m-%d %H:%M") for r in rows])
+        long = wide.melt(id_vars=["Attempt", "Date"], var_name="Domain", value_name="Percent").dropna()
+        chart = alt.Chart(long).mark_line(point=True).encode(
+            x=alt.X("Attempt:O", title="Attempt (oldest first)"),
+            y=alt.Y("Percent:Q", title="Percent of the domain's points", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("Domain:N"), tooltip=["Date:N", "Domain:N", "Percent:Q"],
+        )
+        st.altair_chart(chart)
 
 
 # ------------------------------------------------------------------ the page
