@@ -1,0 +1,68 @@
+"""The end of the note: references actually cited, the signature block and the disclaimer."""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+
+from reports.context import NoteContext
+from reports.flowables import Paragraph
+from reports.sections import DISCLAIMER, heading
+from reports.styles import INK
+from reports.text import escape, markup
+
+
+def references(ctx: NoteContext) -> list[Flowable]:
+    """Only the references cited in the note, numbered in order of first citation."""
+    keys = ctx.citations.order
+    if not keys:
+        return []
+    out = heading(ctx, "References")
+    for n, key in enumerate(keys, 1):
+        ref = ctx.library.references.get(key)
+        if ref is None:
+            text = f"{markup(key)} (not defined in the loaded protocols)"
+        else:
+            text = markup(ref.citation)
+            if ref.doi:
+                text += f" doi:{markup(ref.doi)}"
+            if ref.url and not ref.doi:
+                text += f" {markup(ref.url)}"
+        out.append(Paragraph(f"{n}. {text}", ctx.st.small))
+    return out
+
+
+def signature(ctx: NoteContext) -> list[Flowable]:
+    """Name, role, registration number, a line to sign on and the date."""
+    st = ctx.st
+    enc = ctx.encounter
+    clin = enc.clinician
+    signed = enc.status == "final" and enc.finalised_at is not None
+    if signed and enc.finalised_at is not None:
+        date_text = "withheld" if ctx.options.deidentified else enc.finalised_at.strftime("%Y-%m-%d")
+    else:
+        date_text = ""
+    rows = [
+        [Paragraph("<b>Clinician</b>", st.cell), ctx.p(clin.name if clin else "", st.cell)],
+        [Paragraph("<b>Role</b>", st.cell), ctx.p(clin.role if clin else "", st.cell)],
+        [
+            Paragraph("<b>Registration no.</b>", st.cell),
+            ctx.p((clin.registration_number or "") if clin else "", st.cell),
+        ],
+        [Paragraph("<b>Signature</b>", st.cell), Paragraph("" if signed else "<i>not signed: draft</i>", st.cell)],
+        [Paragraph("<b>Date</b>", st.cell), Paragraph(escape(date_text), st.cell)],
+    ]
+    table = Table(rows, colWidths=[32 * mm, 80 * mm], rowHeights=[None, None, None, 11 * mm, 7 * mm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 3), (1, 4), 0.6, INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    block = [*heading(ctx, "Signature"), table, Spacer(1, 5 * mm), Paragraph(escape(DISCLAIMER), ctx.st.small)]
+    return [KeepTogether(block)]

@@ -1,0 +1,223 @@
+"""Section builders for the start and the end of the note: details, summary box, subjective,
+notes, references, signature and disclaimer. Objective findings are in ``objective.py``;
+assessment and plan in ``plan.py``.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
+
+from exam_assistant.engine.describe import finding_text
+from exam_assistant.protocol import TIER_ORDER
+from reports.context import NoteContext
+from reports.findings import Sorted, yes_no_groups
+from reports.flowables import Paragraph
+from reports.styles import GRID, TIER_FILL, TIER_WORDS, grid_table_style
+from reports.text import escape, markup
+
+DISCLAIMER = (
+    "This note was prepared with Exam Assistant, a decision-support tool. Red flags, cluster results, "
+    "probabilities, imaging and treatment suggestions come from versioned protocol rules and the sources "
+    "cited; they support, and do not replace, the judgement of the clinician who examined the patient. "
+    "Findings that were not recorded are unknown, not negative."
+)
+
+
+def heading(ctx: NoteContext, text: str) -> list[Flowable]:
+    return [CondPageBreak(28 * mm), Paragraph(escape(text), ctx.st.h1)]
+
+
+def subheading(ctx: NoteContext, text: str) -> list[Flowable]:
+    """A sub-heading that never sits alone at the foot of a page."""
+    return [CondPageBreak(22 * mm), Paragraph(escape(text), ctx.st.h2)]
+
+
+def age_text(ctx: NoteContext) -> str:
+    age = ctx.encounter.age
+    return "90 or older" if ctx.options.deidentified and age >= 90 else f"{age} years"
+
+
+def details(ctx: NoteContext) -> list[Flowable]:
+    """Title, patient, encounter date and time, clinician and status."""
+    enc, st = ctx.encounter, ctx.st
+    title = "Clinical note: neck, upper back and arm examination"
+    out: list[Flowable] = [Paragraph(escape(title), st.title)]
+    sex = enc.patient.sex if enc.patient.sex != "unknown" else "sex not recorded"
+    rows: list[tuple[str, Flowable]] = []
+    if ctx.options.deidentified:
+        rows.append(("Patient", ctx.p(f"De-identified record · age {age_text(ctx)} · {sex}", st.cell)))
+        rows.append(
+            ("Encounter", ctx.p(f"{enc.created_at.year} (date withheld) · {enc.setting.replace('_', ' ')}", st.cell))
+        )
+    else:
+        rows.append(("Patient", ctx.p(enc.patient.name, st.cell_bold)))
+        rows.append(("Born", ctx.p(f"{enc.patient.date_of_birth.isoformat()} · {age_text(ctx)} · {sex}", st.cell)))
+        if enc.patient.identifier:
+            rows.append(("Identifier", ctx.p(enc.patient.identifier, st.cell)))
+        when = enc.created_at.strftime("%Y-%m-%d %H:%M UTC")
+        rows.append(("Encounter", ctx.p(f"{when} · {enc.setting.replace('_', ' ')}", st.cell)))
+    if enc.clinician is not None:
+        reg = f" · registration {enc.clinician.registration_number}" if enc.clinician.registration_number else ""
+        rows.append(("Clinician", ctx.p(f"{enc.clinician.name} · {enc.clinician.role}{reg}", st.cell)))
+    else:
+        rows.append(("Clinician", ctx.p("not recorded", st.cell)))
+    if enc.status == "final" and enc.finalised_at is not None and not ctx.options.deidentified:
+        status = f"final, signed off {enc.finalised_at.strftime('%Y-%m-%d %H:%M UTC')}"
+    else:
+        status = "final" if enc.status == "final" else "draft: not signed, may change"
+    rows.append(("Status", ctx.p(status, st.cell)))
+    if enc.previous_encounter_id is not None and not ctx.options.deidentified:
+        rows.append(("Follows", ctx.p(f"encounter {enc.previous_encounter_id}", st.cell)))
+    cells = [[Paragraph(f"<b>{escape(k)}</b>", st.cell), v] for k, v in rows]
+    table = Table(cells, colWidths=ctx.cols(24 * mm, None), hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.8),
+            ]
+        )
+    )
+    return [*out, table, Spacer(1, 3 * mm)]
+
+
+def summary_box(ctx: NoteContext) -> list[Flowable]:
+    """Urgency and every red flag with its action; first thing after the details, so on page 1."""
+    a, st = ctx.assessment, ctx.st
+    flags = sorted(a.red_flags, key=lambda f: -TIER_ORDER[f.tier])
+    fill = TIER_FILL[a.urgency]
+    banner = f"URGENCY: {TIER_WORDS[a.urgency]}"
+    if a.stop_examination:
+        banner += " · stop the routine examination"
+    rows: list[list[Flowable]] = [[Paragraph(escape(banner), st.banner)], [ctx.p(a.headline, st.flag_title)]]
+    if not flags:
+        rows.append(
+            [
+                ctx.p(
+                    "Red-flag questions not asked or not answered count as unknown, not as negative.",
+                    st.box_text,
+                )
+            ]
+        )
+    for n, flag in enumerate(flags, 1):
+        found = "; ".join(f"{t.label}: {ctx.user(t.value)}" if t.value else t.label for t in flag.triggered_by)
+        block: list[Flowable] = [
+            Paragraph(
+                f"<b>Red flag {n} of {len(flags)} · {escape(TIER_WORDS[flag.tier])}:</b> {markup(flag.title)}",
+                st.flag_title,
+            ),
+            ctx.p(flag.action, st.box_text, label="Action:"),
+        ]
+        if found:
+            block.append(ctx.p(found, st.box_text, label="Found:"))
+        block.append(ctx.why(flag.reason, flag.references, flag.id))
+        rows.append([block])
+    if a.held_back:
+        held = "; ".join(f"{h.title} ({h.why.removeprefix('held back: ')})" for h in a.held_back)
+        rows.append([ctx.p(held, st.box_text, label="Held back:")])
+    glance = at_a_glance(ctx)
+    if glance and not a.stop_examination:
+        lines = "<br/>".join(f"• {markup(line)}" for line in glance)
+        rows.append([Paragraph(f"<b>At a glance</b><br/>{lines}", st.box_text)])
+    box = Table(rows, colWidths=[ctx.width])
+    style = [
+        ("BOX", (0, 0), (-1, -1), 1.6, fill),
+        ("BACKGROUND", (0, 0), (0, 0), fill),
+        ("LINEBELOW", (0, 1), (-1, -2), 0.4, GRID),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    box.setStyle(TableStyle(style))
+    return [box]
+
+
+def at_a_glance(ctx: NoteContext) -> list[str]:
+    """One line each for readable clusters, the level, the leading diagnosis and the first imaging step."""
+    a = ctx.assessment
+    parts: list[str] = []
+    for c in a.clusters:
+        if c.band is None and not c.called_positive:
+            continue
+        post = (
+            f", post-test probability {c.posttest_probability * 100:.0f}%" if c.posttest_probability is not None else ""
+        )
+        parts.append(f"{c.title}: {c.positive} of {c.total} positive{post}")
+    if a.level is not None:
+        parts.append(f"root level {a.level.level} {a.level.side} ({a.level.confidence})")
+    if a.differential:
+        parts.append(f"leading diagnosis {a.differential[0].name}")
+    for im in a.imaging[:1]:
+        parts.append(
+            f"imaging: {im.first.study}"
+            if im.first
+            else f"imaging: none now, review {ctx.review_date(im.review_in_weeks)}"
+        )
+    return parts
+
+
+def subjective(ctx: NoteContext, s: Sorted) -> list[Flowable]:
+    st = ctx.st
+    out = heading(ctx, "Subjective")
+    if ctx.encounter.chief_complaint.strip():
+        out.append(ctx.p(ctx.encounter.chief_complaint, st.body, label="Presenting complaint:", user=True))
+    rows = [[Paragraph("<b>History</b>", st.cell_head), Paragraph("<b>Recorded</b>", st.cell_head)]]
+    for item_id, item, finding in s.history:
+        if finding.kind == "yes_no":
+            continue
+        value = finding_text(finding, item)
+        rows.append([ctx.p(item.label if item else item_id, st.cell), ctx.p(value, st.cell, user=True)])
+    groups = yes_no_groups(s.history)
+    for key, label in (("yes", "Reported"), ("no", "Denied"), ("unknown", "Unsure / unknown")):
+        if groups[key]:
+            rows.append([Paragraph(f"<b>{label}</b>", st.cell), ctx.p("; ".join(groups[key]), st.cell)])
+    if len(rows) > 1:
+        table = Table(rows, colWidths=ctx.cols(55 * mm, None), repeatRows=1)
+        table.setStyle(grid_table_style())
+        out.append(table)
+    elif not ctx.encounter.chief_complaint.strip():
+        out.append(ctx.p("No history recorded.", st.body))
+    out += scores(ctx)
+    return out
+
+
+def scores(ctx: NoteContext) -> list[Flowable]:
+    st = ctx.st
+    if not ctx.assessment.scores:
+        return []
+    rows = [[Paragraph(f"<b>{h}</b>", st.cell_head) for h in ("Outcome score", "Result", "Band", "Completeness")]]
+    mcids: list[Flowable] = []
+    for sc in ctx.assessment.scores:
+        if sc.value is None:
+            result = "not computed"
+        else:
+            result = f"{sc.value:g} / {sc.maximum:g}" + (f" ({sc.percent:g}%)" if sc.percent is not None else "")
+        complete = f"{sc.answered} of {sc.total} answered" + (f"; {sc.note}" if sc.note else "")
+        if sc.mcid:
+            mcids.append(ctx.p(f"{sc.title}: {sc.mcid}", st.small, label="Minimal clinically important change,"))
+        rows.append(
+            [
+                Paragraph(markup(sc.title) + ctx.citations.mark(sc.references), st.cell),
+                ctx.p(result, st.cell_bold),
+                ctx.p(sc.band or "–", st.cell),
+                ctx.p(complete, st.cell),
+            ]
+        )
+    table = Table(rows, colWidths=ctx.cols(48 * mm, 28 * mm, 40 * mm, None), repeatRows=1)
+    table.setStyle(grid_table_style())
+    return [*subheading(ctx, "Outcome scores"), table, *mcids]
+
+
+def notes(ctx: NoteContext) -> list[Flowable]:
+    """The clinician's free text, one flowable per line so a long note flows over many pages."""
+    text = ctx.encounter.notes.strip()
+    out = heading(ctx, "Clinician's notes")
+    if not text:
+        return [*out, ctx.p("None recorded.", ctx.st.body)]
+    for line in text.split("\n"):
+        out.append(ctx.p(line, ctx.st.note, user=True) if line.strip() else Spacer(1, 2 * mm))
+    return out
