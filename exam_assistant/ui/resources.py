@@ -18,7 +18,7 @@ from reports.options import ClinicProfile
 
 
 @st.cache_resource(show_spinner=False)
-def _library(_protocol_path: str) -> Library:
+def _library(protocol_path: str) -> Library:
     return cached_library()
 
 

@@ -80,6 +80,9 @@ class Flow:
         self.prefix = prefix
         self.store = store
         self.library = library
+        self._draft: Draft | None = None
+        self._draft_read = False  # the draft is read from the session once per Flow, then kept in step
+        self._assessed: tuple[tuple[object, ...], Assessment] | None = None
 
     # ------------------------------------------------------------------ state access
 
@@ -92,8 +95,18 @@ class Flow:
 
     @property
     def draft(self) -> Draft | None:
-        value = st.session_state.get(self.key("draft"))
-        return value if isinstance(value, Draft) else None
+        if not self._draft_read:
+            value = st.session_state.get(self.key("draft"))
+            self._draft = value if isinstance(value, Draft) else None
+            self._draft_read = True
+        return self._draft
+
+    def _set_draft(self, draft: Draft | None) -> None:
+        if draft is None:
+            st.session_state.pop(self.key("draft"), None)
+        else:
+            st.session_state[self.key("draft")] = draft
+        self._draft, self._draft_read = draft, True
 
     @property
     def encounter(self) -> Encounter | None:
@@ -118,16 +131,20 @@ class Flow:
 
     @property
     def assessment(self) -> Assessment | None:
+        """The assessment of the current draft: computed once per saved version and session."""
         draft = self.draft
         if draft is None:
             return None
         cache_key = (str(draft.encounter.id), draft.version, draft.encounter.updated_at)
+        if self._assessed is not None and self._assessed[0] == cache_key:
+            return self._assessed[1]
         cached = st.session_state.get(self.key("assessment"))
         if isinstance(cached, tuple) and cached[0] == cache_key:
             result: Assessment = cached[1]
-            return result
-        result = assess(draft.encounter, self.library)
-        st.session_state[self.key("assessment")] = (cache_key, result)
+        else:
+            result = assess(draft.encounter, self.library)
+            st.session_state[self.key("assessment")] = (cache_key, result)
+        self._assessed = (cache_key, result)
         return result
 
     def actor(self) -> str:
@@ -197,13 +214,14 @@ class Flow:
         st.query_params[self.query_param] = stored.id
 
     def forget(self) -> None:
-        for name in ("draft", "assessment", "notice"):
+        for name in ("assessment", "notice"):
             st.session_state.pop(self.key(name), None)
+        self._set_draft(None)
 
     def _adopt(self, stored: StoredEncounter, step: str, bump: bool) -> None:
         counter = int(st.session_state.get(self.key("epochs"), 0)) + (1 if bump else 0)
         st.session_state[self.key("epochs")] = counter
-        st.session_state[self.key("draft")] = Draft(stored.encounter, stored.version, step, counter)
+        self._set_draft(Draft(stored.encounter, stored.version, step, counter))
 
     # ------------------------------------------------------------------ saving
 
@@ -239,7 +257,7 @@ class Flow:
             return False
         counter = int(st.session_state.get(self.key("epochs"), 0)) + (1 if bump else 0)
         st.session_state[self.key("epochs")] = counter
-        st.session_state[self.key("draft")] = Draft(stored.encounter, stored.version, step or draft.step, counter)
+        self._set_draft(Draft(stored.encounter, stored.version, step or draft.step, counter))
         if bump or self.assessment != before:
             self.request_app_rerun()
         return True
@@ -278,11 +296,8 @@ class Flow:
         draft = self.draft
         if draft is None or step_id == draft.step:
             return
-        if self.read_only:
-            st.session_state[self.key("draft")] = replace(draft, step=step_id)
-            return
-        if not self.save(draft.encounter, step=step_id):
-            st.session_state[self.key("draft")] = replace(draft, step=step_id)
+        if self.read_only or not self.save(draft.encounter, step=step_id):
+            self._set_draft(replace(draft, step=step_id))
 
     # ------------------------------------------------------------------ fragments
 

@@ -22,14 +22,18 @@ TIER_WORD: dict[str, str] = {
     "URGENT": "URGENT",
     "ROUTINE": "ROUTINE",
 }
-# Icons are emoji shortcodes so that meaning never rests on colour alone: each tier has a word
-# and a distinct shape.
+# Meaning never rests on colour alone: each tier has a word and a distinct icon shape. The icons
+# are Streamlit's bundled Material Symbols (emoji need an emoji font the clinic's machine may lack).
 TIER_ICON: dict[str, str] = {
-    "EMERGENCY": "🛑",
-    "SAME_DAY": "⚠️",
-    "URGENT": "❗",
-    "ROUTINE": "ℹ️",
+    "EMERGENCY": ":material/dangerous:",
+    "SAME_DAY": ":material/warning:",
+    "URGENT": ":material/priority_high:",
+    "ROUTINE": ":material/info:",
 }
+ICON_ERROR = ":material/error:"
+ICON_WARNING = ":material/warning:"
+ICON_DONE = ":material/check_circle:"
+ICON_BLOCKED = ":material/block:"
 
 
 def md(text: object) -> str:
@@ -39,7 +43,7 @@ def md(text: object) -> str:
 
 
 def tier_label(tier: Tier | str) -> str:
-    """The tier as an icon plus a word, e.g. '🛑 EMERGENCY'."""
+    """The tier as an icon plus a word, e.g. ':material/dangerous: EMERGENCY'."""
     return f"{TIER_ICON.get(tier, '')} {TIER_WORD.get(tier, str(tier))}".strip()
 
 

@@ -20,6 +20,11 @@ def test_wheel_ships_the_protocol_packs_and_finds_them(tmp_path: Path) -> None:
     packs = [n for n in names if n.startswith("exam_assistant/_protocols/") and n.endswith(".yaml")]
     assert "exam_assistant/_protocols/protocol.schema.json" in names
     assert {"history.yaml", "radiculopathy.yaml", "tos.yaml", "neuro.yaml"} <= {Path(n).name for n in packs}
+    # every module of the checkout is in the wheel (a package missing from pyproject's list is not)
+    sources = {str(p.relative_to(REPO)) for top in ("exam_assistant", "reports") for p in (REPO / top).rglob("*.py")}
+    assert sources - set(names) == set()
+    assert any(n.startswith("exam_assistant/_protocols/cases/") for n in names)
+    assert "reports/assets/fonts/DejaVuSans.ttf" in names
 
     # Install the wheel alone into a fresh environment that sees this one's dependencies,
     # then load the library from outside the checkout.

@@ -52,7 +52,7 @@ def choose_step(flow: Flow) -> None:
                 key=key, on_change=commit_choice, args=(flow.prefix, flow.store, lib), disabled=flow.read_only,
             )
             for why in suggested.get(pack.id, ()):
-                st.markdown(f"➜ *Suggested:* {md(why)}")
+                st.markdown(f"→ *Suggested:* {md(why)}")
             st.caption(md(pack.description.strip()))
     if not steps.optional_packs(lib):
         st.warning("No examination pack is loaded; see the Protocol library for load errors.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from exam_assistant.ui.session import Flow
-from exam_assistant.ui.text import md
+from exam_assistant.ui.text import ICON_BLOCKED, md
 from exam_assistant.ui.widgets.levels import levelled, levels_fragment
 from exam_assistant.ui.widgets.panel import Block, block_fragment, contraindicated, shortcut_button
 
@@ -23,7 +23,7 @@ def panel_step(flow: Flow, pack_id: str) -> None:
     stopped = [i.label for i in items if i.id in blocked]
     if stopped:
         st.warning(
-            "⛔ Not to be performed now: " + "; ".join(md(s) for s in stopped)
+            f"{ICON_BLOCKED} Not to be performed now: " + "; ".join(md(s) for s in stopped)
             + ". They are disabled below, each with the reason.",
         )
     shortcut_button(flow, Block(pack.id, pack.title, tuple(i.id for i in items)),

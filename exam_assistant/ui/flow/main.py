@@ -13,10 +13,10 @@ from exam_assistant.ui.flow.choose import choose_step
 from exam_assistant.ui.flow.examine import panel_step
 from exam_assistant.ui.flow.history import history_step
 from exam_assistant.ui.flow.patient import SEX, patient_step
-from exam_assistant.ui.flow.progress import nav_buttons, progress
+from exam_assistant.ui.flow.progress import go_to, nav_buttons, progress
 from exam_assistant.ui.flow.summary import finish_step, start_new_version, summary_step
 from exam_assistant.ui.session import DEFAULT_PREFIX, Flow
-from exam_assistant.ui.text import md
+from exam_assistant.ui.text import ICON_DONE, ICON_ERROR, ICON_WARNING, md
 from exam_assistant.ui.widgets.banner import red_flag_banner
 from exam_assistant.ui.widgets.live_panel import live_panel
 
@@ -29,7 +29,7 @@ def _notices(flow: Flow) -> None:
     notice = flow.notice
     if notice is not None:
         box = {"error": st.error, "warning": st.warning, "success": st.success}[notice.kind]
-        box(md(notice.text), icon={"error": "✖️", "warning": "⚠️", "success": "✅"}[notice.kind])
+        box(md(notice.text), icon={"error": ICON_ERROR, "warning": ICON_WARNING, "success": ICON_DONE}[notice.kind])
         if notice.reload:
             st.button("Load the latest saved version (your unsaved change is discarded)", key=flow.key("reload"),
                       on_click=_reload, args=(flow.prefix, flow.store, flow.library))
@@ -37,7 +37,16 @@ def _notices(flow: Flow) -> None:
             flow.notify(None)  # shown once
     if flow.library.problems:
         st.warning(f"{len(flow.library.problems)} problem(s) while loading the protocol packs: "
-                   "some packs may be missing. See the Protocol library page for details.", icon="⚠️")
+                   "some packs may be missing. See the Protocol library page for details.", icon=ICON_WARNING)
+
+
+def _emergency_shortcut(flow: Flow) -> None:
+    """In an EMERGENCY the routine examination stops: offer the way straight to the note."""
+    assessment = flow.assessment
+    if assessment is None or not assessment.stop_examination or flow.step in (steps.SUMMARY, steps.FINISH):
+        return
+    st.button("Stop here: go to the summary and record the note", type="primary", key=flow.key("to_summary"),
+              on_click=go_to, args=(flow.prefix, flow.store, flow.library, steps.SUMMARY))
 
 
 def _patient_line(flow: Flow) -> None:
@@ -47,7 +56,8 @@ def _patient_line(flow: Flow) -> None:
     p = enc.patient
     ident = f" · {md(p.identifier)}" if p.identifier else ""
     status = " · **final note (read-only)**" if enc.status == "final" else " · draft, saved automatically"
-    st.markdown(f"**{md(p.name)}**, {enc.age} y, {SEX[p.sex].lower()}{ident} · visit "
+    sex = "sex not recorded" if p.sex == "unknown" else SEX[p.sex].lower()
+    st.markdown(f"**{md(p.name)}**, {enc.age} y, {sex}{ident} · visit "
                 f"{enc.visit_date.strftime('%d/%m/%Y')}{status}")
     if enc.status == "final":
         st.button("Amend this note", key=flow.key("amend_top"), on_click=start_new_version,
@@ -87,6 +97,7 @@ def exam_flow(
     flow.sync_with_url()
     with container if container is not None else st.container():
         red_flag_banner(flow.assessment)
+        _emergency_shortcut(flow)
         _notices(flow)
         _patient_line(flow)
         all_steps = steps.steps_for(flow.encounter, flow.library)

@@ -12,7 +12,7 @@ from exam_assistant.models import Clinician, Encounter, Patient
 from exam_assistant.ui import steps
 from exam_assistant.ui.resources import clinic_profile
 from exam_assistant.ui.session import Flow
-from exam_assistant.ui.text import md
+from exam_assistant.ui.text import ICON_ERROR, md
 
 SEX = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not recorded"}
 SETTINGS = {
@@ -81,12 +81,12 @@ def patient_step(flow: Flow) -> None:
     if not submitted:
         return
     if values["dob"] is None or not values["name"].strip():
-        st.error("Enter the patient's name and date of birth to start.", icon="✖️")
+        st.error("Enter the patient's name and date of birth to start.", icon=ICON_ERROR)
         return
     try:
         encounter = _build(values, enc)
     except ValidationError as exc:
-        st.error("Not saved:\n" + "\n".join(f"- {md(m)}" for m in _errors(exc)), icon="✖️")
+        st.error("Not saved:\n" + "\n".join(f"- {md(m)}" for m in _errors(exc)), icon=ICON_ERROR)
         return
     if enc is None:
         encounter = steps.with_protocols(clinic_profile().apply_defaults(encounter), flow.library, set())

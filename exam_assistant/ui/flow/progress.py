@@ -36,9 +36,9 @@ def on_progress(prefix: str, store: EncounterRepository, library: Library) -> No
 def go_to(prefix: str, store: EncounterRepository, library: Library, step_id: str, offset: int = 0) -> None:
     """Callback: leave the current step (storing a protocol choice) and open ``step_id``, or the
     step ``offset`` places from the current one in the steps as they are after the choice."""
-    flow = Flow(prefix, store, library)
-    if flow.step == steps.PROTOCOLS:
+    if Flow(prefix, store, library).step == steps.PROTOCOLS:
         commit_choice(prefix, store, library)
+    flow = Flow(prefix, store, library)  # read after the choice was stored
     if offset:
         all_steps = steps.steps_for(flow.encounter, library)
         index = steps.step_index(all_steps, flow.step) + offset

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
+from exam_assistant.engine.assessment import Assessment
 from exam_assistant.library import Library
+from exam_assistant.models import Encounter
 from exam_assistant.store import ConflictError, EncounterRepository
 from exam_assistant.ui.resources import clinic_profile
 from exam_assistant.ui.session import Flow, Notice
+from exam_assistant.ui.text import ICON_DONE
 from exam_assistant.ui.widgets.assessment_view import assessment_view
+from reports import ClinicProfile, NoteOptions, render_note
 
 
 def on_notes(prefix: str, store: EncounterRepository, library: Library) -> None:
@@ -65,23 +69,21 @@ def summary_step(flow: Flow) -> None:
     notes_fragment(flow.prefix, flow.store, flow.library)
 
 
+def build_note(encounter: Encounter, assessment: Assessment, library: Library, profile: ClinicProfile,
+               store: EncounterRepository, actor: str) -> bytes:
+    """The PDF note, and its export recorded in the audit log (run when the button is clicked)."""
+    data = render_note(encounter, assessment, library, profile, NoteOptions())
+    store.record_export(str(encounter.id), actor, "pdf")
+    return data
+
+
 def pdf_builder(flow: Flow) -> Callable[[], bytes] | None:
-    """A zero-argument function building the PDF note when the button is clicked (None when the
-    PDF module is not installed). It also records the export in the audit log."""
-    reports = importlib.import_module("reports")
-    render = getattr(reports, "render_note", None)
-    options_type = getattr(reports, "NoteOptions", None)
+    """A zero-argument function building this encounter's PDF note on click, or None before
+    there is an encounter. It holds copies of what it needs, never the session."""
     enc, assessment = flow.encounter, flow.assessment
-    if render is None or options_type is None or enc is None or assessment is None:
+    if enc is None or assessment is None:
         return None
-    library, profile, store, actor = flow.library, clinic_profile(), flow.store, flow.actor()
-
-    def build() -> bytes:
-        data: bytes = render(enc, assessment, library, profile, options_type())
-        store.record_export(str(enc.id), actor, "pdf")
-        return data
-
-    return build
+    return partial(build_note, enc, assessment, flow.library, clinic_profile(), flow.store, flow.actor())
 
 
 def finalise(prefix: str, store: EncounterRepository, library: Library) -> None:
@@ -130,17 +132,13 @@ def finish_step(flow: Flow) -> None:
                   key=flow.key("finalise"))
     else:
         when = enc.finalised_at.strftime("%d/%m/%Y %H:%M UTC") if enc.finalised_at else ""
-        st.success(f"Final note, finalised {when}.", icon="✅")
+        st.success(f"Final note, finalised {when}.", icon=ICON_DONE)
     build = pdf_builder(flow)
     name = f"exam-note-{enc.visit_date.isoformat()}-{str(enc.id)[:8]}{'' if enc.status == 'final' else '-draft'}.pdf"
-    if build is None:
-        st.info("The PDF note is not available in this installation.")
-    else:
+    if build is not None:
         st.download_button("Download the note (PDF)" if enc.status == "final" else "Download a draft PDF",
                            data=build, file_name=name, mime="application/pdf", on_click="ignore",
                            type="primary" if enc.status == "final" else "secondary", key=flow.key("pdf"))
     if enc.status == "final":
-        left, right = st.columns(2)
-        left.button("Amend this note", on_click=start_new_version, args=(*args, "amend"), key=flow.key("amend"))
-        right.button("Start a follow-up visit", on_click=start_new_version, args=(*args, "follow_up"),
-                     key=flow.key("follow_up"))
+        st.button("Start a follow-up visit", on_click=start_new_version, args=(*args, "follow_up"),
+                  key=flow.key("follow_up"), help="A new draft carrying over the patient, clinician and history")

@@ -4,7 +4,7 @@ what counts as positive, accuracy with sources), and every pack that failed to l
 import streamlit as st
 
 from exam_assistant.ui import resources
-from exam_assistant.ui.text import md
+from exam_assistant.ui.text import ICON_ERROR, md
 from exam_assistant.ui.widgets.technique import item_details
 
 ANSWER_TEXT = {
@@ -21,7 +21,7 @@ if library.problems:
     st.caption("Each problem names the file, the line and the place in the document. The other packs still load.")
     for problem in library.problems:
         where = problem.source + (f", line {problem.line}" if problem.line else "") + (f", at {problem.path}" if problem.path else "")
-        st.error(f"**{md(problem.code)}** · {md(where)}  \n{md(problem.message)}", icon="✖️")
+        st.error(f"**{md(problem.code)}** · {md(where)}  \n{md(problem.message)}", icon=ICON_ERROR)
 
 query = st.text_input("Find a test or question", placeholder="e.g. Spurling, Roos, reflex", max_chars=100)
 needle = query.strip().casefold()

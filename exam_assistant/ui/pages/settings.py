@@ -16,7 +16,7 @@ from exam_assistant.ui.clinic_settings import (
     settings_folder,
     settings_path,
 )
-from exam_assistant.ui.text import md
+from exam_assistant.ui.text import ICON_DONE, ICON_ERROR, md
 from reports.options import ClinicProfile
 
 st.title("Settings")
@@ -34,11 +34,11 @@ with st.form("clinic_profile", enter_to_submit=False, border=True):
     address = st.text_area("Address", value=profile.address, max_chars=400, height=90)
     phone = st.text_input("Phone", value=profile.phone, max_chars=80)
     paper = st.radio("Paper size", ["A4", "Letter"], index=["A4", "Letter"].index(profile.paper), horizontal=True)
-    logo = st.file_uploader("Logo (PNG or JPEG, up to 1 MB)", type=["png", "jpg", "jpeg"])
+    logo = st.file_uploader("Logo (PNG or JPEG, up to 1 MB)", type=["png", "jpg", "jpeg"], max_upload_size=1)
     remove_logo = st.checkbox("Remove the current logo", disabled=profile.logo_path is None)
     st.subheader("Default pre-test probabilities")
-    st.caption("Used for a cluster when the clinician gives none. Leave blank to use the figure from the "
-               "protocol pack (shown in brackets with its source).")
+    st.caption("Used for a cluster when the clinician gives none. Leave blank to use the protocol pack's "
+               "figure, shown after each name (its source is in the help).")
     pretest: dict[str, float | None] = {}
     for rule_id, title, effect in clusters:
         pack_default = f"{effect.pretest_probability * 100:g}%" if effect.pretest_probability else "none"
@@ -65,7 +65,7 @@ if saved:
         )
         save_profile(updated, path)
     except (SettingsError, ValidationError, OSError) as exc:
-        st.error(f"Not saved: {md(str(exc))}", icon="✖️")
+        st.error(f"Not saved: {md(str(exc))}", icon=ICON_ERROR)
     else:
-        st.success("Settings saved. New notes use them from now on.", icon="✅")
+        st.success("Settings saved. New notes use them from now on.", icon=ICON_DONE)
         st.caption(f"Saved to {md(str(path))}")

@@ -6,13 +6,13 @@ import streamlit as st
 
 from exam_assistant.engine.assessment import Assessment, ClusterResult, ImagingSuggestion
 from exam_assistant.library import Library
-from exam_assistant.ui.text import humanise, md, percent, tier_label
+from exam_assistant.ui.text import ICON_BLOCKED, humanise, md, percent, tier_label
 from exam_assistant.ui.widgets.live_panel import imaging_line
 from exam_assistant.ui.widgets.technique import reference_line
 
 
 def _why(rule_id: str, reason: str, refs: list[str], library: Library) -> None:
-    with st.expander(f"Why? (rule {md(rule_id)})"):
+    with st.expander(f"Why? (rule {rule_id})"):
         st.markdown(md(reason))
         for key in refs:
             st.caption(reference_line(key, library))
@@ -53,7 +53,7 @@ def _imaging(i: ImagingSuggestion, library: Library) -> None:
 
 
 def assessment_view(a: Assessment, library: Library) -> None:
-    st.markdown(f"**Urgency:** {tier_label(a.urgency)}: {md(a.headline)}")
+    st.markdown(f"**Urgency:** {tier_label(a.urgency)}  \n{md(a.headline)}")
     for flag in a.red_flags:
         st.markdown(f"**{tier_label(flag.tier)}: {md(flag.title)}** — {md(flag.action)}")
         _why(flag.id, flag.reason, flag.references, library)
@@ -110,7 +110,7 @@ def assessment_view(a: Assessment, library: Library) -> None:
         st.markdown("##### Tests not to be performed")
         for ci in a.contraindications:
             label = library.items[ci.item].label if ci.item in library.items else ci.item
-            st.markdown(f"- ⛔ {md(label)}: {md(ci.why)}")
+            st.markdown(f"- {ICON_BLOCKED} {md(label)}: {md(ci.why)}")
     if a.held_back:
         st.markdown("##### Held back by the emergency")
         for h in a.held_back:

@@ -28,17 +28,22 @@ def _flag_text(flag: RedFlag) -> str:
 
 
 def red_flag_banner(assessment: Assessment | None) -> None:
-    """Draw the banner for every raised red flag, most urgent first (nothing when none)."""
+    """Draw the banner for every raised red flag, most urgent first (nothing when none).
+
+    Every EMERGENCY flag goes into one stop-the-examination box headed by the instruction to
+    stop; each lower tier flag follows in its own box.
+    """
     if assessment is None or not assessment.red_flags:
         return
+    emergencies = [f for f in assessment.red_flags if f.tier == "EMERGENCY"]
     with st.container(key="red_flag_banner"):
-        if assessment.stop_examination:
-            first = assessment.red_flags[0]
+        if emergencies:
             st.error(
                 f"## {TIER_ICON['EMERGENCY']} EMERGENCY: stop the examination\n"
-                f"**{md(first.action)}**  \n"
-                "Routine tests, imaging and treatment suggestions are held back until the "
+                + "\n\n".join(_flag_text(f) for f in emergencies)
+                + "\n\nRoutine tests, imaging and treatment suggestions are held back until the "
                 "emergency is dealt with. Record only what the emergency action needs.",
             )
         for flag in assessment.red_flags:
-            BOX[flag.tier](_flag_text(flag))
+            if flag.tier != "EMERGENCY":
+                BOX[flag.tier](_flag_text(flag))

@@ -18,10 +18,11 @@ from exam_assistant.protocol import Item
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import findings as fx
 from exam_assistant.ui.session import Flow
-from exam_assistant.ui.text import md
+from exam_assistant.ui.text import ICON_BLOCKED, ICON_ERROR, ICON_WARNING, md
 from exam_assistant.ui.widgets.technique import technique_expander
 from exam_assistant.validation import finding_problems
 
+ROW = (1.4, 3, 3)  # label | left | right
 SHORT_CHOICE = 4  # up to this many options (with short labels): a segmented control
 
 
@@ -91,21 +92,23 @@ def _side_control(flow: Flow, item: Item, side: str, disabled: bool) -> None:
     )
     if item.answer == "sided_test" and item.criteria and st.session_state.get(flow.wkey(item.id, side)) == "positive":
         st.multiselect(
-            f"What was reproduced or observed ({word})", [c.value for c in item.criteria],
-            format_func=_labels(item, [c.value for c in item.criteria]), placeholder="Choose what made it positive",
-            **_common(flow, item, f"{side}c", disabled),
+            f"{item.label}, {word}: what was reproduced or observed", [c.value for c in item.criteria],
+            format_func=_labels(item, [c.value for c in item.criteria]), placeholder="What was reproduced?",
+            label_visibility="collapsed", **_common(flow, item, f"{side}c", disabled),
         )
+        if not st.session_state.get(flow.wkey(item.id, f"{side}c")):
+            st.caption(f"{ICON_WARNING} Record what was reproduced: a cluster counts this test only when it knows.")
 
 
 def sided_row(flow: Flow, item: Item, disabled: bool, why_disabled: str | None) -> None:
     """Label (with technique help) | left control | right control."""
     _init(flow, item)
-    label_col, left_col, right_col = st.columns([3, 4, 4], vertical_alignment="top")
+    label_col, left_col, right_col = st.columns(ROW, vertical_alignment="top")
     with label_col:
         st.markdown(f"**{md(item.label)}**")
         if why_disabled:
-            st.caption(f"⛔ Not to be performed: {md(why_disabled)}")
-        technique_expander(item, flow.library)
+            st.caption(f"{ICON_BLOCKED} Not to be performed: {md(why_disabled)}")
+        technique_expander(item, flow.library, short=True, key=flow.key(f"how.{item.id}"))
     with left_col:
         _side_control(flow, item, "L", disabled)
     with right_col:
@@ -135,7 +138,7 @@ def single_item(flow: Flow, item: Item, disabled: bool, why_disabled: str | None
         short = len(values) <= SHORT_CHOICE and sum(len(o.label) for o in item.options) <= 48
         fmt = _labels(item, values)
         if short:
-            st.segmented_control(label, values, format_func=fmt, help=helptext, **common)
+            st.segmented_control(label, values, format_func=fmt, help=helptext, wrap=True, **common)
         else:
             st.selectbox(label, values, index=None, placeholder="Not answered", format_func=fmt, help=helptext,
                          **common)
@@ -149,16 +152,16 @@ def single_item(flow: Flow, item: Item, disabled: bool, why_disabled: str | None
         else:
             st.text_input(label, max_chars=limit, help=helptext, **common)
     if why_disabled:
-        st.caption(f"⛔ Not to be performed: {md(why_disabled)}")
+        st.caption(f"{ICON_BLOCKED} Not to be performed: {md(why_disabled)}")
     if item.kind == "test" and item.technique:
-        technique_expander(item, flow.library)
+        technique_expander(item, flow.library, key=flow.key(f"how.{item.id}"))
     _error(flow, item)
 
 
 def _error(flow: Flow, item: Item) -> None:
     message = flow.field_error(item.id)
     if message:
-        st.error(f"Not saved: {md(message)}", icon="✖️")
+        st.error(f"Not saved: {md(message)}", icon=ICON_ERROR)
 
 
 def item_widget(flow: Flow, item: Item, contraindicated: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ from exam_assistant.store import EncounterRepository
 from exam_assistant.ui.dermatome import dermatome_summary, dermatome_svg
 from exam_assistant.ui.session import Flow
 from exam_assistant.ui.widgets.panel import Block, draw_items, shortcut_button
+from reports.figure import figure_svg
 
 MODALITY_ORDER = {"sensation": 0, "power": 1, "reflex": 2}
 
@@ -25,9 +26,29 @@ def levelled(items: list[Item]) -> dict[str, list[Item]]:
     return groups
 
 
-def draw_figure(flow: Flow) -> None:
+def figure(flow: Flow) -> str:
+    """The dermatome and myotome figure as SVG: the PDF's own figure (reports.figure_svg), kept
+    per session until a neuro finding changes; this package's schematic if that cannot be drawn."""
     enc = flow.encounter
-    st.image(dermatome_svg(enc, flow.library.items), caption=dermatome_summary(enc, flow.library.items))
+    if enc is None:
+        return dermatome_svg(None, flow.library.items)
+    neuro = tuple(sorted((k, v.model_dump_json()) for k, v in enc.findings.items()
+                         if k in flow.library.items and flow.library.items[k].level))
+    cached = st.session_state.get(flow.key("figure"))
+    if isinstance(cached, tuple) and cached[0] == neuro:
+        return str(cached[1])
+    try:
+        svg = figure_svg(enc, flow.library)
+    except Exception:  # the schematic is better than no figure at the bedside
+        svg = dermatome_svg(enc, flow.library.items)
+    st.session_state[flow.key("figure")] = (neuro, svg)
+    return svg
+
+
+def draw_figure(flow: Flow) -> None:
+    with st.container(key=f"{flow.prefix}-dermatome"):
+        st.image(figure(flow), width="stretch")
+        st.caption(dermatome_summary(flow.encounter, flow.library.items))
 
 
 @st.fragment
@@ -36,17 +57,12 @@ def levels_fragment(prefix: str, store: EncounterRepository, library: Library, i
     flow = Flow(prefix, store, library)
     flow.rerun_app_if_requested()
     groups = levelled([library.items[i] for i in item_ids if i in library.items])
-    grid, figure = st.columns([3, 1])
-    with grid:
-        st.markdown("#### Root levels C4–T1")
-        for level, items in groups.items():
-            with st.container(border=True, key=f"{prefix}-level-{level}"):
-                head, button = st.columns([3, 1], vertical_alignment="center")
-                head.markdown(f"**{level}**")
-                with button:
-                    shortcut_button(
-                        flow, Block(f"level.{level}", level, tuple(i.id for i in items)), label=f"{level} normal"
-                    )
-                draw_items(flow, items)
-    with figure:
-        draw_figure(flow)
+    st.markdown("#### Root levels C4–T1")
+    draw_figure(flow)
+    for level, items in groups.items():
+        with st.container(border=True, key=f"{prefix}-level-{level}"):
+            head, button = st.columns([3, 1], vertical_alignment="center")
+            head.markdown(f"**{level}**")
+            with button:
+                shortcut_button(flow, Block(f"level.{level}", level, tuple(i.id for i in items)), label=f"{level} normal")
+            draw_items(flow, items)

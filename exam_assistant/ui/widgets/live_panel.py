@@ -12,12 +12,10 @@ TOP_DIFFERENTIAL = 3
 
 
 def cluster_line(c: ClusterResult) -> str:
-    tested = c.total - c.not_tested
     count = f"{c.positive} of {c.total} positive" + (f", {c.not_tested} not tested" if c.not_tested else "")
     band = f" · {md(c.band)}" if c.band else ""
     post = f" · post-test {percent(c.posttest_probability)}" if c.posttest_probability is not None else ""
-    state = "" if tested else " · not started"
-    return f"**{md(c.title)}**: {md(count)}{band}{post}{state}"
+    return f"**{md(c.title)}**: {md(count)}{band}{post}"
 
 
 def imaging_line(i: ImagingSuggestion) -> str:

@@ -18,10 +18,11 @@ from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import findings as fx
 from exam_assistant.ui.session import Flow
 from exam_assistant.ui.text import md
-from exam_assistant.ui.widgets.items import item_widget
+from exam_assistant.ui.widgets.items import ROW, item_widget
 
 Shortcut = Literal["none", "normal", "no"]
-COMPACT = ("yes_no", "number", "choice")
+COMPACT = ("yes_no", "number")
+PER_ROW = 3  # short questions side by side
 
 
 @dataclass(frozen=True)
@@ -87,22 +88,22 @@ def shortcut_button(flow: Flow, block: Block, label: str | None = None) -> None:
 
 
 def sided_header() -> None:
-    _, left, right = st.columns([3, 4, 4])
+    _, left, right = st.columns(ROW)
     left.markdown("**Left**")
     right.markdown("**Right**")
 
 
 def draw_items(flow: Flow, items: list[Item]) -> None:
-    """Items in order: short questions two to a row, sided tests one row each under a
+    """Items in order: short questions three to a row, sided tests one row each under a
     Left / Right header."""
     blocked = contraindicated(flow)
     run: list[Item] = []
     previous_sided = False
 
     def flush() -> None:
-        for start in range(0, len(run), 2):
-            cols = st.columns(2)
-            for col, item in zip(cols, run[start:start + 2], strict=False):
+        for start in range(0, len(run), PER_ROW):
+            cols = st.columns(PER_ROW)
+            for col, item in zip(cols, run[start:start + PER_ROW], strict=False):
                 with col:
                     item_widget(flow, item, blocked)
         run.clear()

@@ -89,9 +89,21 @@ def item_details(item: Item, library: Library) -> None:
         st.caption(f"Source: {reference_line(key, library)}")
 
 
-def technique_expander(item: Item, library: Library) -> None:
-    """A closed expander with :func:`item_details`, for tests that have a technique."""
+def technique_expander(item: Item, library: Library, short: bool = False, key: str | None = None) -> None:
+    """A closed expander with :func:`item_details`, for tests that have a technique.
+
+    ``short`` labels it just "How to perform" (for a row that already shows the test's name).
+    With a ``key`` the details are drawn only while the expander is open, which keeps a panel of
+    twenty tests light to redraw.
+    """
     if not (item.technique or item.positive_when or item.evidence):
         return
-    with st.expander(f"How to perform: {item.label}", expanded=False):
-        item_details(item, library)
+    label = "How to perform" if short else f"How to perform: {item.label}"
+    if key is None:
+        with st.expander(label, expanded=False):
+            item_details(item, library)
+        return
+    box = st.expander(label, expanded=False, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            item_details(item, library)

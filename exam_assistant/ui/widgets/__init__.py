@@ -1,0 +1,1 @@
+"""Reusable widgets of the examination: item rows, panels, banner, live panel, assessment."""

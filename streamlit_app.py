@@ -1,0 +1,21 @@
+"""Exam Assistant: page set-up and navigation (run with ``streamlit run streamlit_app.py``)."""
+
+from pathlib import Path
+
+import streamlit as st
+
+PAGES = Path(__file__).resolve().parent / "exam_assistant" / "ui" / "pages"
+
+st.set_page_config(page_title="Exam Assistant", page_icon="🩺", layout="wide")
+
+pages = [
+    st.Page(PAGES / "examination.py", title="New examination", icon=":material/stethoscope:", default=True),
+    st.Page(PAGES / "continue_drafts.py", title="Continue", icon=":material/edit_note:", url_path="continue"),
+    st.Page(PAGES / "encounters.py", title="Encounters", icon=":material/folder_open:", url_path="encounters"),
+    st.Page(PAGES / "library.py", title="Protocol library", icon=":material/menu_book:", url_path="library"),
+    st.Page(PAGES / "settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
+]
+if (PAGES / "practice.py").exists():
+    pages.insert(4, st.Page(PAGES / "practice.py", title="Practice", icon=":material/school:", url_path="practice"))
+
+st.navigation(pages).run()
