@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import sys
+
 import pytest
 
 from exam_assistant.library import Library, PackSource, build_library, load_library
@@ -20,6 +22,16 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch:
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
     monkeypatch.delenv("EXAM_ASSISTANT_PROTOCOL_PATH", raising=False)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module() -> Iterator[None]:
+    """Streamlit's AppTest runs page scripts as ``__main__`` and leaves them there; a process pool
+    started later with 'spawn' would then re-run that page in every worker."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session")

@@ -108,11 +108,12 @@ def sided_row(flow: Flow, item: Item, disabled: bool, why_disabled: str | None) 
         st.markdown(f"**{md(item.label)}**")
         if why_disabled:
             st.caption(f"{ICON_BLOCKED} Not to be performed: {md(why_disabled)}")
-        technique_expander(item, flow.library, short=True, key=flow.key(f"how.{item.id}"))
     with left_col:
         _side_control(flow, item, "L", disabled)
     with right_col:
         _side_control(flow, item, "R", disabled)
+    # full width under the row: the technique, criteria and accuracy table need the room
+    technique_expander(item, flow.library, short=True, key=flow.key(f"how.{item.id}"))
     _error(flow, item)
 
 
