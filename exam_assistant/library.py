@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from exam_assistant import conditions as cond
 from exam_assistant.errors import Problem
@@ -226,12 +226,29 @@ class _Found:
     rule: int | None  # the rule (current position) the problem is confined to, if any
 
 
-def read_pack(path: Path, problems: list[Problem]) -> _Parsed | None:
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class YamlCodes:
+    """The error codes a document family uses for: unreadable file, YAML syntax, schema."""
+
+    read: str
+    syntax: str
+    schema: str
+    what: str  # "a protocol pack", "a case"
+    schema_hint: str = "protocols/protocol.schema.json"
+
+
+def read_yaml_model(
+    path: Path, model: type[M], problems: list[Problem], codes: YamlCodes
+) -> tuple[M, yaml.Node | None, bytes] | None:
+    """Read one YAML document into ``model``; located, plain-words problems instead of exceptions."""
     source = str(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem("PACK_008", source, f"could not be read: {exc.strerror or exc}"))
+        problems.append(Problem(codes.read, source, f"could not be read: {exc.strerror or exc}"))
         return None
     text = raw.decode("utf-8", errors="replace")
     try:
@@ -240,18 +257,30 @@ def read_pack(path: Path, problems: list[Problem]) -> _Parsed | None:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem("PACK_001", source, f"YAML syntax error: {problem}", line=line))
+        problems.append(Problem(codes.syntax, source, f"YAML syntax error: {problem}", line=line))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem("PACK_002", source, "a protocol pack must be a YAML mapping (key: value)", line=1))
+        problems.append(Problem(codes.schema, source, f"{codes.what} must be a YAML mapping (key: value)", line=1))
         return None
     try:
-        pack = ProtocolPack.model_validate(data)
+        return model.model_validate(data), node, raw
     except ValidationError as exc:
         for err in exc.errors():
             loc = clean_loc(err["loc"])
-            problems.append(Problem("PACK_002", source, plain_message(dict(err)), loc_text(loc), line_of(node, loc)))
+            message = plain_message(dict(err)).replace("protocols/protocol.schema.json", codes.schema_hint)
+            problems.append(Problem(codes.schema, source, message, loc_text(loc), line_of(node, loc)))
         return None
+
+
+PACK_CODES = YamlCodes(read="PACK_008", syntax="PACK_001", schema="PACK_002", what="a protocol pack")
+
+
+def read_pack(path: Path, problems: list[Problem]) -> _Parsed | None:
+    read = read_yaml_model(path, ProtocolPack, problems, PACK_CODES)
+    if read is None:
+        return None
+    pack, node, raw = read
+    source = str(path)
     return _Parsed(pack, source, node, hashlib.sha256(raw).hexdigest())
 
 

@@ -7,8 +7,6 @@ database cannot be reached. Messages never quote clinical content.
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from exam_assistant.errors import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from exam_assistant.store.cli import actor_from_args
 from reports.batch import BatchFailure, export_batch
 from reports.options import ClinicProfile, NoteOptions
 
@@ -94,14 +93,6 @@ def _single(args: argparse.Namespace, profile: ClinicProfile, options: NoteOptio
     return EXIT_OK
 
 
-def _actor(args: argparse.Namespace) -> str:
-    given = args.actor or os.environ.get("EXAM_ASSISTANT_ACTOR", "").strip()
-    if given:
-        return str(given)
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
 
 
 def stored_records(repo: Any, filters: Any) -> tuple[list[tuple[str, str]], list[BatchFailure]]:
@@ -161,7 +152,7 @@ def _from_db(args: argparse.Namespace, profile: ClinicProfile, options: NoteOpti
     summary.failures = sorted(unreadable + summary.failures, key=lambda f: f.key)
     if summary.succeeded:
         try:
-            repo.record_exports(summary.succeeded, _actor(args), "pdf")
+            repo.record_exports(summary.succeeded, actor_from_args(args), "pdf")
         except SQLAlchemyError as exc:
             sys.stderr.write(f"exam-assistant: notes written but the audit log failed: {type(exc).__name__}\n")
     sys.stderr.write(f"wrote {len(summary.written)} of {summary.total} note(s) to {out_dir}\n")

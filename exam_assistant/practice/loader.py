@@ -14,18 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 
 from exam_assistant.errors import CODES, Problem
 from exam_assistant.library import (  # the pack loader's located-error helpers, reused as is
     Library,
     Loc,
     PackSource,
-    clean_loc,
+    YamlCodes,
     line_of,
     loc_text,
     pack_folders,
-    plain_message,
+    read_yaml_model,
 )
 from exam_assistant.practice.case import (
     AskedCheck,
@@ -82,35 +81,17 @@ class _Parsed:
     node: yaml.Node | None
 
 
+CASE_YAML = YamlCodes(read="CASE_008", syntax="CASE_001", schema="CASE_002", what="a case",
+                     schema_hint="the case schema")
+
+
 def read_case(path: Path, problems: list[Problem]) -> _Parsed | None:
     """Parse one case file against the schema; located problems instead of exceptions."""
-    source = str(path)
-    try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        problems.append(Problem("CASE_008", source, f"could not be read: {exc.strerror or exc}"))
+    read = read_yaml_model(path, Case, problems, CASE_YAML)
+    if read is None:
         return None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem("CASE_001", source, f"YAML syntax error: {problem}", line=line))
-        return None
-    if not isinstance(data, dict):
-        problems.append(Problem("CASE_002", source, "a case must be a YAML mapping (key: value)", line=1))
-        return None
-    try:
-        case = Case.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = clean_loc(err["loc"])
-            message = plain_message(dict(err)).replace("protocols/protocol.schema.json", "the case schema")
-            problems.append(Problem("CASE_002", source, message, loc_text(loc), line_of(node, loc)))
-        return None
-    return _Parsed(case, source, node)
+    case, node, _raw = read
+    return _Parsed(case, str(path), node)
 
 
 # ------------------------------------------------------------------ checks against the library

@@ -33,7 +33,8 @@ from exam_assistant.store.repository import EncounterRepository, open_store
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _actor(args: argparse.Namespace) -> str:
+def actor_from_args(args: argparse.Namespace) -> str:
+    """Who is acting: --actor, then $EXAM_ASSISTANT_ACTOR, then the login name."""
     given = args.actor or os.environ.get("EXAM_ASSISTANT_ACTOR", "").strip()
     if given:
         return str(given)
@@ -113,7 +114,7 @@ def _save(args: argparse.Namespace) -> int:
     encounter = validate_encounter(data)
     final = encounter.status == "final"
     draft = encounter.model_copy(update={"status": "draft", "finalised_at": None})
-    repo, actor = _repo(args), _actor(args)
+    repo, actor = _repo(args), actor_from_args(args)
     stored = repo.save_draft(draft, args.expected_version, actor, ui_step=args.ui_step)
     if final and stored.status == "draft":
         stored = repo.finalise(stored.id, stored.version, actor)
@@ -136,7 +137,7 @@ def _show(args: argparse.Namespace) -> int:
 def _export_csv(args: argparse.Namespace) -> int:
     from exam_assistant.store.export import encounters_frame
 
-    repo, actor = _repo(args), _actor(args)
+    repo, actor = _repo(args), actor_from_args(args)
     stored = list(repo.iter_encounters(_filters(args)))
     frame = encounters_frame(stored, include_notes=args.include_notes)
     try:
