@@ -392,10 +392,17 @@ class ScoreDefinition(Strict):
     items: Annotated[list[str], Field(min_length=1)]
     bands: list[Band] = Field(default_factory=list)
     mcid: str | None = None
+    min_answered: int = Field(ge=1, description="the score is computed only with at least this many items answered")
     missing_rule: str
     licence: str
     item_text_included: bool
     references: Annotated[list[str], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _reachable(self) -> ScoreDefinition:
+        if self.min_answered > len(self.items):
+            raise ValueError(f"min_answered {self.min_answered} is more than the {len(self.items)} items")
+        return self
 
 
 class Lookalike(Strict):

@@ -1,6 +1,7 @@
 """Outcome scores (NPRS, Neck Disability Index, QuickDASH) with their published missing-item rules.
 
-The items, bands and sources are data in the outcome-scores pack; only the arithmetic is here.
+The items, bands, minimum answered items and sources are data in the outcome-scores pack;
+only the arithmetic is here.
 """
 
 from __future__ import annotations
@@ -8,9 +9,6 @@ from __future__ import annotations
 from exam_assistant.engine.assessment import ScoreResult
 from exam_assistant.models import Choice, Encounter, Number
 from exam_assistant.protocol import Band, Item, ScoreDefinition
-
-NDI_MIN_ANSWERED = 8  # design choice: mean imputation is trusted for at most 2 of 10 sections
-QUICKDASH_MIN_ANSWERED = 10  # Gummesson 2006: computable with at most one item missing
 
 
 def _answer(encounter: Encounter, item: Item) -> float | None:
@@ -41,11 +39,11 @@ def compute_score(score: ScoreDefinition, encounter: Encounter, items: dict[str,
     note = ""
     if score.method == "nprs":
         maximum = 10.0
-        value = given[0] if given else None
-        note = "" if value is not None else "not recorded"
+        value = answers[0] if answers else None  # the current rating; best and worst never stand in for it
+        note = "" if value is not None else "current pain not recorded"
     elif score.method == "ndi":
         maximum = 50.0
-        if len(given) >= NDI_MIN_ANSWERED:
+        if len(given) >= score.min_answered:
             mean = sum(given) / len(given)
             value = round(sum(given) + mean * (total - len(given)), 1)
             percent = round(value * 2, 1)
@@ -56,13 +54,13 @@ def compute_score(score: ScoreDefinition, encounter: Encounter, items: dict[str,
                 else "all sections answered"
             )
         else:
-            note = f"needs at least {NDI_MIN_ANSWERED} of {total} sections; {len(given)} answered"
+            note = f"needs at least {score.min_answered} of {total} sections; {len(given)} answered"
     elif score.method == "quickdash":
-        if len(given) >= QUICKDASH_MIN_ANSWERED:
+        if len(given) >= score.min_answered:
             value = round((sum(given) / len(given) - 1) * 25, 1)
             note = "all items answered" if len(given) == total else f"{total - len(given)} item unanswered"
         else:
-            note = f"needs at least {QUICKDASH_MIN_ANSWERED} of {total} items; {len(given)} answered"
+            note = f"needs at least {score.min_answered} of {total} items; {len(given)} answered"
     band = band_for(value, score.bands) if value is not None else None
     return ScoreResult(
         id=score.id,

@@ -7,9 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from exam_assistant.library import Library
+from exam_assistant.library import Library, load_library
 from exam_assistant.models import Choice, Encounter, Number
-from exam_assistant.protocol import Item, Option, ScoreDefinition
 from exam_assistant.store import EncounterRepository
 from tests.store.factories import at, make_encounter
 
@@ -17,28 +16,10 @@ NDI = [f"scores.ndi_{i}" for i in range(1, 11)]
 QDASH = [f"scores.qdash_{i}" for i in range(1, 12)]
 
 
-def _choice(item_id: str, top: int, first: int) -> Item:
-    options = [Option(value=str(v), label=str(v), score=v) for v in range(first, top + 1)]
-    return Item(id=item_id, kind="score_item", answer="choice", label=item_id, options=options)
-
-
 @pytest.fixture(scope="module")
 def score_library() -> Library:
-    """A minimal library with the three score definitions the outcome-scores pack will provide."""
-    items = {i.id: i for i in [
-        Item(id="scores.nprs_now", kind="score_item", answer="number", label="pain", minimum=0, maximum=10),
-        *(_choice(i, 5, 0) for i in NDI), *(_choice(i, 5, 1) for i in QDASH),
-    ]}
-    common = {"missing_rule": "see pack", "licence": "test", "item_text_included": False,
-              "references": ["test"]}
-    scores = {
-        "scores.nprs": ScoreDefinition(id="scores.nprs", title="NPRS", method="nprs",
-                                       items=["scores.nprs_now"], **common),
-        "scores.ndi": ScoreDefinition(id="scores.ndi", title="NDI", method="ndi", items=NDI, **common),
-        "scores.quickdash": ScoreDefinition(id="scores.quickdash", title="QuickDASH", method="quickdash",
-                                            items=QDASH, **common),
-    }
-    return Library(items=items, scores=scores)
+    """The real library: the score definitions and items of the outcome-scores pack."""
+    return load_library()
 
 
 def _visit(nprs: float | None, ndi: int | None, qdash: int | None, day: int, **kw: object) -> Encounter:
