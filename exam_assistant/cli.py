@@ -7,6 +7,7 @@ Exit codes (see errors.py and the README): 0 ok, 1 usage, 2 invalid input, 3 not
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -118,7 +119,8 @@ def _assess(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(areas: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The full parser, or core commands plus only the named area modules."""
     parser = argparse.ArgumentParser(prog="exam-assistant", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"exam-assistant {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -149,31 +151,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "text"], default="json")
     p.set_defaults(func=_assess)
 
-    for module in _PLUGGABLE:
-        module.register(sub)
+    for name in sorted(set(AREAS.values())) if areas is None else areas:
+        importlib.import_module(name).register(sub)
     return parser
 
 
-def _pluggable() -> list[Any]:
-    # Each area registers its own subcommands; an area still being built is simply absent.
-    import importlib
-
-    found = []
-    for name in ("exam_assistant.store.cli", "reports.cli", "exam_assistant.practice.cli"):
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
-    return found
+# Each area registers its own subcommands. Importing an area pulls in its libraries (SQLAlchemy,
+# Alembic, reportlab), so only the area a command belongs to is imported.
+AREAS: dict[str, str] = {
+    "encounters": "exam_assistant.store.cli",
+    "db": "exam_assistant.store.cli",
+    "export": "reports.cli",
+    "practice": "exam_assistant.practice.cli",
+}
+CORE_COMMANDS = {"protocols", "encounter", "assess"}
 
 
-_PLUGGABLE = _pluggable()
+def areas_for(argv: Sequence[str]) -> list[str] | None:
+    """The area modules a command line needs: none for core commands, every area when unsure (help)."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command in CORE_COMMANDS:
+        return []
+    if command in AREAS:
+        return [AREAS[command]]
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(areas_for(args_in))
+    args = parser.parse_args(args_in)
     code: int = args.func(args)
     return code
 

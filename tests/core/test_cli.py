@@ -83,3 +83,16 @@ def test_example_encounter_validates_and_assesses(path: Path) -> None:
     for group in ("red_flags", "differential", "imaging", "treatment"):
         for entry in data[group]:
             assert entry["id"] and entry["reason"] and entry["references"]
+
+
+def test_core_commands_do_not_load_the_store_or_pdf_libraries() -> None:
+    """'protocols', 'encounter' and 'assess' start without importing SQLAlchemy, Alembic or reportlab,
+    while --help still lists every area's commands."""
+    code = ("import sys, contextlib, io\nfrom exam_assistant.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    main(['protocols', 'list'])\n"
+            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'reportlab') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.stdout.strip() == "[]", result.stderr
+    helptext = cli("--help").stdout
+    for command in ("encounters", "db", "export", "practice"):
+        assert command in helptext
