@@ -179,7 +179,7 @@ _EFFECT_TYPES = {"red_flag", "cluster", "decision", "points", "differential", "i
 
 def clean_loc(loc: tuple[Any, ...]) -> Loc:
     # drop pydantic's union/tag markers so the path reads like the YAML document
-    skip = {"all", "any", "not", "count", "item", "patient", "rule", "function-after[_from_number(), Figure]"}
+    skip = {"all", "any", "not", "count", "item", "patient", "rule"}
     out: list[str | int] = []
     for i, part in enumerate(loc):
         if isinstance(part, str) and part in skip and i > 0 and not isinstance(loc[i - 1], str):

@@ -162,7 +162,7 @@ class _Run:
             self.decisions.append(
                 DecisionResult(
                     id=rule.id, title=rule.title, applicable=True,
-                    outcome=band_for(points, eff.bands) if not unknown or points else None,
+                    outcome=band_for(points, eff.bands),
                     score=points, band=band_for(points, eff.bands), missing=missing,
                     reason=rule.reason, references=list(rule.references),
                 )

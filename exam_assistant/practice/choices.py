@@ -6,7 +6,7 @@ the one code change a teacher's new case could need.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Domain = Literal[
     "history",
@@ -19,17 +19,7 @@ Domain = Literal[
     "imaging",
     "plan",
 ]
-DOMAINS: tuple[Domain, ...] = (
-    "history",
-    "red_flag_screen",
-    "test_selection",
-    "safety",
-    "interpretation",
-    "diagnosis",
-    "level",
-    "imaging",
-    "plan",
-)
+DOMAINS: tuple[Domain, ...] = get_args(Domain)
 DOMAIN_LABELS: dict[str, str] = {
     "history": "History",
     "red_flag_screen": "Red-flag screen",

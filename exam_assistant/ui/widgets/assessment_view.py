@@ -112,6 +112,6 @@ def assessment_view(a: Assessment, library: Library) -> None:
             label = library.items[ci.item].label if ci.item in library.items else ci.item
             st.markdown(f"- {ICON_BLOCKED} {md(label)}: {md(ci.why)}")
     if a.held_back:
-        st.markdown("##### Held back by the emergency")
+        st.markdown("##### Held back until the red flag is dealt with")
         for h in a.held_back:
             st.markdown(f"- {md(h.title)}: {md(h.why)}")
