@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from exam_assistant import __version__
-from exam_assistant.errors import EXIT_INVALID, EXIT_OK, Problem
+from exam_assistant.errors import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, Problem
 from exam_assistant.library import PackSource, build_library, load_library, pack_folders
 from exam_assistant.models import Encounter
 from exam_assistant.protocol import ProtocolPack
@@ -89,9 +89,18 @@ def _encounter_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _missing(path: str) -> bool:
+    if Path(path).is_file():
+        return False
+    print(f"{path}: no such file", file=sys.stderr)
+    return True
+
+
 def _encounter_validate(args: argparse.Namespace) -> int:
     from exam_assistant.validation import load_encounter
 
+    if _missing(args.file):
+        return EXIT_NOT_FOUND
     lib = load_library()
     encounter, problems = load_encounter(Path(args.file), lib)
     _report(problems)
@@ -106,6 +115,8 @@ def _assess(args: argparse.Namespace) -> int:
     from exam_assistant.engine.text_report import assessment_text
     from exam_assistant.validation import load_encounter
 
+    if _missing(args.file):
+        return EXIT_NOT_FOUND
     lib = load_library()
     encounter, problems = load_encounter(Path(args.file), lib)
     _report(problems)
@@ -181,7 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(areas_for(args_in))
     args = parser.parse_args(args_in)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except BrokenPipeError:  # output piped into `head` and the reader closed: not an error
+        sys.stderr.close()
+        return EXIT_OK
     return code
 
 

@@ -96,3 +96,10 @@ def test_core_commands_do_not_load_the_store_or_pdf_libraries() -> None:
     helptext = cli("--help").stdout
     for command in ("encounters", "db", "export", "practice"):
         assert command in helptext
+
+
+def test_missing_encounter_file_exits_not_found(tmp_path: Path) -> None:
+    """A file that is not there is 'not found' (exit 3, as the README documents), named on stderr."""
+    for command in ("assess", "encounter validate"):
+        result = cli(*command.split(), str(tmp_path / "absent.json"))
+        assert (result.returncode, result.stderr.strip()) == (3, f"{tmp_path / 'absent.json'}: no such file")
