@@ -171,6 +171,8 @@ class _Run:
 
     def _decision(self, rule: Rule, eff: DecisionEffect) -> Truth:
         applies = evaluate(eff.applies_when, self.facts) if eff.applies_when is not None else True
+        # Unknown applicability is read as "applies": a rule that calls for imaging is not
+        # switched off because a question about the patient was left unanswered.
         truth = evaluate(rule.when, self.facts) if applies is not False else False
         items = c.item_ids(rule.when)
         answered = [i for i in items if i in self.enc.findings]
