@@ -57,7 +57,8 @@ def _triggers(rule: Rule, facts: Facts, lib: Library) -> list[Trigger]:
             item = lib.items.get(leaf.item)
             finding = facts.encounter.findings.get(leaf.item)
             key, label = leaf.item, item.label if item else leaf.item
-            value = finding_text(finding, item) if finding is not None else ""
+            # a rule may fire on an unanswered question on purpose (read as present): say so
+            value = finding_text(finding, item) if finding is not None else "not answered"
         if key not in seen:
             seen.add(key)
             out.append(Trigger(item=key, label=label, value=value))
