@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Dialect,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -145,6 +147,23 @@ class AuditEventRow(Base):
     encounter_id: Mapped[str | None] = mapped_column(ForeignKey("encounters.id"))
     version: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(200))
+
+
+class FinalNoteRow(Base):
+    """The PDF of a final note, rendered once at finalise: its bytes are the record (append-only)."""
+
+    __tablename__ = "final_notes"
+    __table_args__ = (UniqueConstraint("encounter_id", name="uq_final_notes_encounter"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    encounter_id: Mapped[str] = mapped_column(ForeignKey("encounters.id"))
+    encounter_version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(KEY_LEN))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    signed: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(NAME_LEN))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("final_notes.id"))
 
 
 class PracticeAttemptRow(Base):
