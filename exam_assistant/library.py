@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from exam_assistant import conditions as cond
+from exam_assistant.condition_guide import ConditionGuideEntry, entry_problems
 from exam_assistant.errors import Problem
 from exam_assistant.protocol import (
     ClusterEffect,
@@ -81,6 +82,7 @@ class Library:
     diagnoses: dict[str, Diagnosis] = field(default_factory=dict)
     scores: dict[str, ScoreDefinition] = field(default_factory=dict)
     lookalikes: list[Lookalike] = field(default_factory=list)
+    conditions: dict[str, ConditionGuideEntry] = field(default_factory=dict)
     folders: list[PackSource] = field(default_factory=list)
 
     def ordered_packs(self) -> list[LoadedPack]:
@@ -494,6 +496,23 @@ def _duplicates(parsed: list[_Parsed], problems: list[Problem]) -> list[_Parsed]
     return kept
 
 
+def _index_conditions(lib: Library, parsed: list[_Parsed]) -> None:
+    """Condition guide entries, checked against what finally loaded; a bad entry is left out alone."""
+    rule_types = {rid: rule.effect.type for rid, rule in lib.rules.items()}
+    for p in parsed:
+        for i, entry in enumerate(p.pack.conditions):
+            found = entry_problems(entry, items=lib.items, rule_types=rule_types, diagnoses=lib.diagnoses,
+                                   references=lib.references)
+            if entry.diagnosis in lib.conditions:
+                found.append(((), "PACK_004", f"diagnosis '{entry.diagnosis}' already has a condition guide entry"))
+            for sub, code, message in found:
+                loc: Loc = ("conditions", i, *sub)
+                lib.problems.append(Problem(code, p.source, message + " (this entry is left out)", loc_text(loc),
+                                            line_of(p.node, loc)))
+            if not found:
+                lib.conditions[entry.diagnosis] = entry
+
+
 def build_library(sources: Sequence[PackSource]) -> Library:
     problems: list[Problem] = []
     parsed: list[_Parsed] = []
@@ -552,6 +571,7 @@ def build_library(sources: Sequence[PackSource]) -> Library:
         for rid in cycle:
             del lib.rules[rid]
     lib.rule_order = order
+    _index_conditions(lib, parsed)
     return lib
 
 

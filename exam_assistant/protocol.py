@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exam_assistant.condition_guide import ConditionGuideEntry
 from exam_assistant.conditions import Condition
 
 PACK_SCHEMA_VERSION = "1"
@@ -421,7 +422,7 @@ class ProtocolPack(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: str
     version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
-    kind: Literal["history", "screening", "examination", "scores", "assessment", "cases"]
+    kind: Literal["history", "screening", "examination", "scores", "assessment", "cases", "conditions"]
     description: str
     authors: Annotated[list[str], Field(min_length=1)]
     reviewers: list[str] = Field(default_factory=list, description="clinical reviewers; empty means not yet reviewed")
@@ -434,6 +435,7 @@ class ProtocolPack(Strict):
     rules: list[Rule] = Field(default_factory=list)
     scores: list[ScoreDefinition] = Field(default_factory=list)
     lookalikes: list[Lookalike] = Field(default_factory=list)
+    conditions: list[ConditionGuideEntry] = Field(default_factory=list, description="condition guide entries")
 
     @field_validator("references")
     @classmethod
