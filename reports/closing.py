@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from reports.context import NoteContext
 from reports.flowables import Paragraph
 from reports.sections import DISCLAIMER, heading
+from reports.signing import SignatureAnchor
 from reports.styles import INK
 from reports.text import escape, markup
 
@@ -32,6 +33,17 @@ def references(ctx: NoteContext) -> list[Flowable]:
     return out
 
 
+SIGNATURE_BOX_WIDTH = 78 * mm
+SIGNATURE_BOX_HEIGHT = 16 * mm
+
+
+def _signature_cell(ctx: NoteContext, signed: bool) -> Flowable:
+    """Blank above the line for a handwritten signature; the digital signature, if any, goes in the box."""
+    if not signed:
+        return Paragraph("<i>not signed: draft</i>", ctx.st.cell)
+    return SignatureAnchor(SIGNATURE_BOX_WIDTH, SIGNATURE_BOX_HEIGHT, ctx.signature_spots)
+
+
 def signature(ctx: NoteContext) -> list[Flowable]:
     """Name, role, registration number, a line to sign on and the date."""
     st = ctx.st
@@ -39,7 +51,7 @@ def signature(ctx: NoteContext) -> list[Flowable]:
     clin = enc.clinician
     signed = enc.status == "final" and enc.finalised_at is not None
     if signed and enc.finalised_at is not None:
-        date_text = "withheld" if ctx.options.deidentified else enc.finalised_at.strftime("%Y-%m-%d")
+        date_text = "withheld" if ctx.options.deidentified else ctx.day(ctx.clock.local_day(enc.finalised_at))
     else:
         date_text = ""
     rows = [
@@ -49,10 +61,13 @@ def signature(ctx: NoteContext) -> list[Flowable]:
             Paragraph("<b>Registration no.</b>", st.cell),
             ctx.p((clin.registration_number or "") if clin else "", st.cell),
         ],
-        [Paragraph("<b>Signature</b>", st.cell), Paragraph("" if signed else "<i>not signed: draft</i>", st.cell)],
+        [Paragraph("<b>Signature</b>", st.cell), _signature_cell(ctx, signed)],
         [Paragraph("<b>Date</b>", st.cell), Paragraph(escape(date_text), st.cell)],
     ]
-    table = Table(rows, colWidths=[32 * mm, 80 * mm], rowHeights=[None, None, None, 11 * mm, 7 * mm], hAlign="LEFT")
+    box_height = SIGNATURE_BOX_HEIGHT + 3 if signed else 11 * mm
+    table = Table(
+        rows, colWidths=[32 * mm, 80 * mm], rowHeights=[None, None, None, box_height, 7 * mm], hAlign="LEFT"
+    )
     table.setStyle(
         TableStyle(
             [
@@ -64,5 +79,9 @@ def signature(ctx: NoteContext) -> list[Flowable]:
             ]
         )
     )
-    block = [*heading(ctx, "Signature"), table, Spacer(1, 5 * mm), Paragraph(escape(DISCLAIMER), ctx.st.small)]
+    block: list[Flowable] = [*heading(ctx, "Signature"), table]
+    if signed and ctx.options.signing:
+        block.append(ctx.p("Digitally signed (PAdES): a PDF reader's signature panel shows whether the file is "
+                           "unchanged since signing and who signed it.", ctx.st.small))
+    block += [Spacer(1, 5 * mm), Paragraph(escape(DISCLAIMER), ctx.st.small)]
     return [KeepTogether(block)]

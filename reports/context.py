@@ -15,7 +15,9 @@ from exam_assistant.library import Library
 from exam_assistant.models import Encounter
 from reports.flowables import Paragraph, para
 from reports.layout import PAPER, SIDE_MARGIN
+from reports.localtime import Clock
 from reports.options import ClinicProfile, NoteOptions
+from reports.signing import SignatureSpot
 from reports.styles import Styles, styles
 from reports.text import escape, markup
 
@@ -84,11 +86,21 @@ class NoteContext:
     generated_at: datetime
     st: Styles = field(default_factory=styles)
     citations: Citations = field(default_factory=Citations)
+    clock: Clock = field(default_factory=Clock)
+    signature_spots: list[SignatureSpot] = field(default_factory=list)
     _redact: Callable[[str], str] | None = None
 
     def __post_init__(self) -> None:
         if self.options.deidentified:
             self._redact = identifier_redactor(self.encounter)
+        self.clock = self.profile.clock()
+
+    def when(self, moment: datetime) -> str:
+        """A stored UTC time in the clinic's zone and date format."""
+        return self.clock.when(moment)
+
+    def day(self, value: date) -> str:
+        return self.clock.day(value)
 
     @property
     def width(self) -> float:
@@ -103,7 +115,8 @@ class NoteContext:
 
     @property
     def visit_date(self) -> date:
-        return self.encounter.visit_date
+        """The visit's calendar day in the clinic's time zone (not UTC's)."""
+        return self.clock.local_day(self.encounter.created_at)
 
     def user(self, text: str) -> str:
         """Free text from the encounter, with identifiers removed in de-identified mode."""
@@ -127,4 +140,4 @@ class NoteContext:
         if self.options.deidentified:
             return f"in {weeks} week{'s' if weeks != 1 else ''}"
         when = self.visit_date + timedelta(weeks=weeks)
-        return f"in {weeks} week{'s' if weeks != 1 else ''} ({when.isoformat()})"
+        return f"in {weeks} week{'s' if weeks != 1 else ''} ({self.day(when)})"

@@ -30,6 +30,7 @@ from reports.options import ClinicProfile, NoteOptions
 from reports.plan import assessment as assessment_section
 from reports.plan import plan
 from reports.sections import age_text, details, notes, subjective, summary_box
+from reports.signing import SignatureSpot
 from reports.styles import TIER_WORDS
 from reports.text import plain
 
@@ -55,11 +56,11 @@ def furniture(ctx: NoteContext) -> PageFurniture:
         lines = [f"Age {age_text(ctx)}{sex}", f"Encounter {enc.created_at.year}"]
     else:
         title = enc.patient.name
-        first = f"Born {enc.patient.date_of_birth.isoformat()}"
+        first = f"Born {ctx.day(enc.patient.date_of_birth)}"
         if enc.patient.identifier:
             first += f" · ID {enc.patient.identifier}"
-        lines = [first, f"Encounter {enc.created_at.strftime('%Y-%m-%d %H:%M UTC')}"]
-    generated = f"Generated {ctx.generated_at.strftime('%Y-%m-%d %H:%M')} UTC by Exam Assistant {opts.app_version}"
+        lines = [first, f"Encounter {ctx.when(enc.created_at)}"]
+    generated = f"Generated {ctx.when(ctx.generated_at)} by Exam Assistant {opts.app_version}"
     if not opts.deidentified:
         generated += f" · Encounter {enc.id}"
     footer = [generated, f"Protocols: {protocol_line(enc, ctx.library)}"]
@@ -93,7 +94,7 @@ def story(ctx: NoteContext) -> list[Flowable]:
 def _metadata(ctx: NoteContext) -> dict[str, str]:
     enc = ctx.encounter
     who = "de-identified record" if ctx.options.deidentified else plain(enc.patient.name)
-    when = str(enc.created_at.year) if ctx.options.deidentified else enc.visit_date.isoformat()
+    when = str(enc.created_at.year) if ctx.options.deidentified else ctx.day(ctx.visit_date)
     author = plain(enc.clinician.name) if enc.clinician else plain(ctx.profile.name)
     subject = (
         f"Neck, upper back and arm examination ({enc.status}); urgency "
@@ -121,6 +122,17 @@ def render_note(
     options: NoteOptions | None = None,
 ) -> bytes:
     """The clinical note as PDF bytes."""
+    return render_note_layout(encounter, assessment, library, profile, options)[0]
+
+
+def render_note_layout(
+    encounter: Encounter,
+    assessment: Assessment,
+    library: Library,
+    profile: ClinicProfile | None = None,
+    options: NoteOptions | None = None,
+) -> tuple[bytes, SignatureSpot | None]:
+    """The note's PDF bytes and where its signature box was drawn (None on a draft)."""
     register_fonts()
     profile = profile or ClinicProfile()
     options = options or NoteOptions()
@@ -151,4 +163,4 @@ def render_note(
     )
     doc.addPageTemplates([page_template(doc, furniture(ctx))])
     doc.build(story(ctx), canvasmaker=_canvas_maker(ctx.generated_at))
-    return buffer.getvalue()
+    return buffer.getvalue(), (ctx.signature_spots[-1] if ctx.signature_spots else None)

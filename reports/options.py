@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from exam_assistant import __version__
 from exam_assistant.models import Encounter
+from reports.localtime import Clock, DateFormat, system_date_format, system_timezone, valid_timezone
 
 
 class ClinicProfile(BaseModel):
@@ -26,13 +27,34 @@ class ClinicProfile(BaseModel):
         default_factory=dict,
         description="cluster rule id -> the clinic's pre-test probability, used when the encounter gives none",
     )
+    timezone: str | None = Field(default=None, description="IANA time zone of the clinic; None: the machine's")
+    date_format: DateFormat | None = Field(default=None, description="how dates are printed; None: the machine's")
+    sign_cert: Path | None = Field(default=None, description="PEM certificate for a PAdES signature of final notes")
+    sign_key: Path | None = Field(default=None, description="PEM private key matching sign_cert")
 
-    @field_validator("logo_path")
+    @field_validator("logo_path", "sign_cert", "sign_key")
     @classmethod
-    def _logo_exists(cls, v: Path | None) -> Path | None:
+    def _file_exists(cls, v: Path | None) -> Path | None:
         if v is not None and not v.is_file():
-            raise ValueError(f"logo file {v} does not exist")
+            raise ValueError(f"file {v} does not exist")
         return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str | None) -> str | None:
+        if v is not None and not valid_timezone(v):
+            raise ValueError(f"'{v}' is not a time zone name such as Europe/London")
+        return v
+
+    @model_validator(mode="after")
+    def _cert_with_key(self) -> ClinicProfile:
+        if (self.sign_cert is None) != (self.sign_key is None):
+            raise ValueError("a signing certificate needs its private key, and a key its certificate")
+        return self
+
+    def clock(self) -> Clock:
+        """Dates and times the clinic's way (the machine's zone and date order where none is set)."""
+        return Clock(self.timezone or system_timezone(), self.date_format or system_date_format())
 
     def apply_defaults(self, encounter: Encounter) -> Encounter:
         """The encounter with the clinic's pre-test probabilities filled in where the clinician gave none."""
@@ -44,6 +66,16 @@ class ClinicProfile(BaseModel):
         return encounter.model_copy(update={"pretest_probabilities": {**missing, **encounter.pretest_probabilities}})
 
 
+class PriorNote(BaseModel):
+    """The frozen note an amendment replaces, named in the new note by date and SHA-256."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    encounter_id: str
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    finalised_at: datetime
+
+
 class NoteOptions(BaseModel):
     """Choices for one rendering of the note."""
 
@@ -53,6 +85,8 @@ class NoteOptions(BaseModel):
     invariant: bool = Field(default=False, description="byte-identical output for the same input (tests)")
     generated_at: datetime | None = Field(default=None, description="printed generation time; now when absent")
     app_version: str = __version__
+    supersedes: PriorNote | None = Field(default=None, description="the final note this amendment replaces")
+    signing: bool = Field(default=False, description="a digital signature will be added in the signature box")
 
     @field_validator("generated_at")
     @classmethod

@@ -52,10 +52,10 @@ def details(ctx: NoteContext) -> list[Flowable]:
         )
     else:
         rows.append(("Patient", ctx.p(enc.patient.name, st.cell_bold)))
-        rows.append(("Born", ctx.p(f"{enc.patient.date_of_birth.isoformat()} · {age_text(ctx)} · {sex}", st.cell)))
+        rows.append(("Born", ctx.p(f"{ctx.day(enc.patient.date_of_birth)} · {age_text(ctx)} · {sex}", st.cell)))
         if enc.patient.identifier:
             rows.append(("Identifier", ctx.p(enc.patient.identifier, st.cell)))
-        when = enc.created_at.strftime("%Y-%m-%d %H:%M UTC")
+        when = ctx.when(enc.created_at)
         rows.append(("Encounter", ctx.p(f"{when} · {enc.setting.replace('_', ' ')}", st.cell)))
     if enc.clinician is not None:
         reg = f" · registration {enc.clinician.registration_number}" if enc.clinician.registration_number else ""
@@ -63,12 +63,16 @@ def details(ctx: NoteContext) -> list[Flowable]:
     else:
         rows.append(("Clinician", ctx.p("not recorded", st.cell)))
     if enc.status == "final" and enc.finalised_at is not None and not ctx.options.deidentified:
-        status = f"final, signed off {enc.finalised_at.strftime('%Y-%m-%d %H:%M UTC')}"
+        status = f"final, signed off {ctx.when(enc.finalised_at)}"
     else:
         status = "final" if enc.status == "final" else "draft: not signed, may change"
     rows.append(("Status", ctx.p(status, st.cell)))
     if enc.previous_encounter_id is not None and not ctx.options.deidentified:
         rows.append(("Follows", ctx.p(f"encounter {enc.previous_encounter_id}", st.cell)))
+    prior = ctx.options.supersedes
+    if prior is not None:  # an amendment names the frozen note it replaces, so both can be told apart
+        when = "date withheld" if ctx.options.deidentified else ctx.when(prior.finalised_at)
+        rows.append(("Amends", ctx.p(f"the final note of {when}, SHA-256 {prior.sha256}", st.cell)))
     cells = [[Paragraph(f"<b>{escape(k)}</b>", st.cell), v] for k, v in rows]
     table = Table(cells, colWidths=ctx.cols(24 * mm, None), hAlign="LEFT")
     table.setStyle(

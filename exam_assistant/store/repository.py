@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from exam_assistant.models import Encounter, utcnow
-from exam_assistant.store import audit, lifecycle, rows
+from exam_assistant.store import audit, frozen, lifecycle, rows
 from exam_assistant.store.engine import make_engine, writer
 from exam_assistant.store.errors import FinalisedError, InvalidEncounterError, NotFoundError
+from exam_assistant.store.frozen import NoteRenderer
 from exam_assistant.store.migrate import upgrade_engine
 from exam_assistant.store.reads import EncounterReads
 from exam_assistant.store.records import (
@@ -98,24 +100,33 @@ class EncounterRepository(EncounterReads):
             step = row.ui_step if ui_step is None else ui_step
             return StoredEncounter(checked, row.version + 1, step, "draft", now, actor, row.amends_id)
 
-    def finalise(self, encounter_id: str, expected_version: int, actor: str) -> StoredEncounter:
+    def finalise(
+        self, encounter_id: str, expected_version: int, actor: str, render: NoteRenderer | None = None
+    ) -> StoredEncounter:
         """Make a draft final: it can no longer change, and an immutable copy is kept.
 
-        Raises StaleSaveError if the draft changed since ``expected_version``, FinalisedError if
-        it is already final, NotFoundError if it does not exist or was deleted.
+        With ``render`` (the app and the CLI always pass one) the note is rendered once, from
+        exactly the final content stored, and its PDF bytes and SHA-256 are kept with it (see
+        ``frozen.py``); the audit event records the hash. Rendering runs before the write
+        transaction, so the write lock is not held meanwhile; if it fails nothing changes and
+        the draft is kept. Raises StaleSaveError if the draft changed since ``expected_version``,
+        FinalisedError if it is already final, NotFoundError if it does not exist or was deleted,
+        InvalidEncounterError when no clinician is named (with a renderer).
         """
         actor = check_actor(actor)
+        now = utcnow()
+        rendered: frozen.RenderedNote | None = None
+        if render is not None:
+            with Session(self.engine) as session:
+                row = rows.live_row(session, encounter_id)
+                self._check_finalisable(row, encounter_id, expected_version)
+                final = self._final_copy(row.data, now)
+                frozen.check_signer(final)
+                rendered = render(final, frozen.previous_ref(session, row.amends_id))
         with self._write() as session:
             row = rows.live_row(session, encounter_id, lock=True)
-            if row.status == "final":
-                raise FinalisedError(f"encounter {encounter_id} is already final")
-            if row.version != expected_version:
-                raise rows.stale(row, expected_version)
-            now = utcnow()
-            final = validate_encounter(row.data).model_copy(
-                update={"status": "final", "finalised_at": now, "updated_at": now}
-            )
-            data = encounter_json(final)
+            self._check_finalisable(row, encounter_id, expected_version)
+            data = encounter_json(self._final_copy(row.data, now))
             changes = {
                 "status": "final",
                 "data": data,
@@ -136,8 +147,28 @@ class EncounterRepository(EncounterReads):
                 now,
                 supersedes=lifecycle.final_copy_id(session, row.amends_id),
             )
-            audit.record(session, "finalised", actor, encounter_id, row.version + 1, at=now)
+            detail = ""
+            if rendered is not None:
+                digest = frozen.keep_note(session, encounter_id, row.version + 1, rendered, actor, now, row.amends_id)
+                detail = f"sha256 {digest}"
+            audit.record(session, "finalised", actor, encounter_id, row.version + 1, detail=detail, at=now)
             return self._reread(session, encounter_id)
+
+    def frozen_note(self, encounter_id: str) -> frozen.FrozenNote | None:
+        """The PDF bytes frozen when the note was finalised (None for a draft or an older final)."""
+        return frozen.frozen_note(self.engine, encounter_id)
+
+    @staticmethod
+    def _check_finalisable(row: EncounterRow, encounter_id: str, expected_version: int) -> None:
+        if row.status == "final":
+            raise FinalisedError(f"encounter {encounter_id} is already final")
+        if row.version != expected_version:
+            raise rows.stale(row, expected_version)
+
+    @staticmethod
+    def _final_copy(data: Any, now: datetime) -> Encounter:
+        """The stored draft as the final encounter: the same content the PDF is rendered from."""
+        return validate_encounter(data).model_copy(update={"status": "final", "finalised_at": now, "updated_at": now})
 
     def amend(self, encounter_id: str, actor: str) -> StoredEncounter:
         """Start an amendment of a final note: a new draft (new id) linked to the final one.

@@ -47,7 +47,8 @@ def save_artifact(name: str, pdf: bytes) -> Path:
 @pytest.fixture(scope="session")
 def clinic() -> ClinicProfile:
     return ClinicProfile(
-        name="Riverside Spine & Physio", address="12 Mill Lane, Exeter EX1 2AB", phone="+44 1392 000000"
+        name="Riverside Spine & Physio", address="12 Mill Lane, Exeter EX1 2AB", phone="+44 1392 000000",
+        timezone="UTC", date_format="yyyy-mm-dd",  # fixed, so notes do not depend on the test machine
     )
 
 
