@@ -65,6 +65,15 @@ def clinical_content_markdown(lib: Library) -> str:
             for dx in pack.diagnoses:
                 out.append(f"- `{dx.id}` — {dx.name} ({dx.default_tier}) [{', '.join(dx.references)}]")
             out.append("")
+        if pack.conditions:
+            out += ["### Condition guide", ""]
+            for entry in pack.conditions:
+                statements = list(entry.statements())
+                unsure = sum(1 for st in statements if st.uncertain)
+                keys = sorted({k for st in statements for k in st.references})
+                out.append(f"- `{entry.diagnosis}` ({entry.region}) — {len(statements)} statements, {unsure} marked "
+                           f"uncertain [{', '.join(keys)}]")
+            out.append("")
     out += ["## References", ""]
     for key in sorted(lib.references):
         ref = lib.references[key]
