@@ -14,10 +14,12 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
+from exam_assistant.models import Clinician
 from exam_assistant.store.engine import data_folder, default_database_url
 from reports.options import ClinicProfile
 
 SETTINGS_FILE = "clinic_settings.json"
+SIGNER_FILE = "signing_clinician.json"  # apart from the clinic profile: a person, not the clinic
 LOGO_STEM = "clinic_logo"
 MAX_LOGO_BYTES = 1_000_000
 _LOGO_MAGIC = {b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg"}
@@ -107,3 +109,31 @@ def parse_percent(text: str) -> float | None:
     if not 0 < value < 100:
         raise SettingsError(f"{value:g}% is not between 0 and 100")
     return value / 100
+
+
+def signer_path(database_url: str | None = None) -> Path:
+    return settings_folder(database_url) / SIGNER_FILE
+
+
+def load_signer(path: Path) -> Clinician | None:
+    """The clinician entered once in Settings to sign notes (no sign-in), or None."""
+    try:
+        return Clinician.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError):
+        return None
+
+
+def save_signer(clinician: Clinician | None, path: Path) -> None:
+    """Write (or, with None, remove) the signing clinician, atomically."""
+    if clinician is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".signer-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(clinician.model_dump_json(indent=2))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from exam_assistant.engine.assess import assess
 from exam_assistant.library import cached_library
+from exam_assistant.models import Clinician
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import steps
+from exam_assistant.ui.clinic_settings import save_signer, signer_path
 from exam_assistant.ui.flow.summary import build_note
 from reports import ClinicProfile
+from reports.frozen import frozen_renderer
 from tests.ui.conftest import button, current_id, go_to_step, new_app, ok, page_text, stored_draft, widget
 
 
@@ -42,8 +45,21 @@ def test_clinical_notes_are_saved(store: EncounterRepository) -> None:
     assert text == store.get(encounter_id).encounter.notes
 
 
+def test_finalising_without_a_registered_clinician_is_refused_in_plain_words(store: EncounterRepository) -> None:
+    """The note names Dr Grey without a registration number and Settings has no signer: refused, kept."""
+    encounter_id, at = _at_finish(store)
+    at.checkbox[0].check()
+    ok(at.run())
+    button(at, "Finalise the note").click()
+    ok(at.run())
+    assert store.get(encounter_id).status == "draft"
+    assert "registration number" in page_text(at) and store.frozen_note(encounter_id) is None
+
+
 def test_finalising_makes_the_note_read_only(store: EncounterRepository) -> None:
-    """After finalising, every examination widget is disabled and the note says it is final."""
+    """After finalising, every examination widget is disabled and the note says it is final; the
+    clinician entered once in Settings signs, and the PDF is frozen with the note."""
+    save_signer(Clinician(name="Dr Grey", registration_number="HCPC PH123456"), signer_path())
     encounter_id, at = _at_finish(store)
     assert button(at, "Finalise the note").disabled
     at.checkbox[0].check()
@@ -52,6 +68,10 @@ def test_finalising_makes_the_note_read_only(store: EncounterRepository) -> None
     ok(at.run())
     assert store.get(encounter_id).status == "final"
     assert "The note is final" in page_text(at)
+    clinician = store.get(encounter_id).encounter.clinician
+    assert clinician is not None and clinician.registration_number == "HCPC PH123456"
+    frozen = store.frozen_note(encounter_id)
+    assert frozen is not None and "HCPC PH123456" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(frozen.pdf)).pages)
     go_to_step(at, steps.HISTORY)
     assert widget(at, "history.fever").disabled
 
@@ -95,7 +115,20 @@ def test_note_builder_makes_a_pdf_and_records_the_export(store: EncounterReposit
     """build_note: the bytes open as a PDF naming the patient, and the export is in the audit log."""
     encounter_id = stored_draft(store)
     encounter = store.get(encounter_id).encounter
-    data = build_note(encounter, assess(encounter, cached_library()), cached_library(), ClinicProfile(), store, "Dr Grey")
+    data = build_note(encounter, cached_library(), ClinicProfile(), store, "Dr Grey")
     reader = PdfReader(io.BytesIO(data))
     assert "Bea Stored" in "".join(page.extract_text() for page in reader.pages)
     assert "exported" in [event.event for event in store.audit_history(encounter_id)]
+
+
+def test_a_final_note_downloads_its_frozen_bytes_whatever_the_clinic_profile(store: EncounterRepository) -> None:
+    """build_note of a final note returns the bytes frozen at finalise, after the clinic renamed itself."""
+    encounter_id = stored_draft(store)
+    draft = store.get(encounter_id)
+    store.finalise(encounter_id, draft.version, "Dr Grey",
+                   render=frozen_renderer(cached_library(), ClinicProfile(name="Old Name Clinic")))
+    final = store.get(encounter_id).encounter
+    data = build_note(final, cached_library(), ClinicProfile(name="New Name Clinic"), store, "Dr Grey")
+    frozen = store.frozen_note(encounter_id)
+    assert frozen is not None and hashlib.sha256(data).hexdigest() == frozen.sha256
+    assert "Old Name Clinic" in PdfReader(io.BytesIO(data)).pages[0].extract_text()

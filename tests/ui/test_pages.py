@@ -13,7 +13,7 @@ from exam_assistant.library import cached_library
 from exam_assistant.models import Number
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import steps
-from exam_assistant.ui.clinic_settings import settings_path
+from exam_assistant.ui.clinic_settings import load_signer, settings_path, signer_path
 from tests.ui.conftest import ROOT, button, current_id, new_app, ok, page_text, stored_draft
 
 LIBRARY = "exam_assistant/ui/pages/library.py"
@@ -132,3 +132,23 @@ def test_embedded_flow_runs_under_its_own_prefix() -> None:
     assert "clinic_encounter" in at.query_params
     assert "encounter" not in at.query_params
     assert "Red-flag screen" in page_text(at)
+
+
+def test_settings_page_saves_time_zone_date_format_and_the_signing_clinician(database: str) -> None:
+    """The clinic's zone and date format go into the profile; the signer into its own file."""
+    at = new_app(SETTINGS)
+    next(s for s in at.selectbox if s.label.startswith("Time zone")).set_value("Europe/Berlin")
+    next(r for r in at.radio if r.label == "Date format").set_value("dd.mm.yyyy")
+    at.get("form_submit_button")[0].click()
+    ok(at.run())
+    saved = json.loads(settings_path(database).read_text())
+    assert (saved["timezone"], saved["date_format"]) == ("Europe/Berlin", "dd.mm.yyyy")
+    next(t for t in at.text_input if t.label == "Registration number").input("GMC 7654321")
+    at.get("form_submit_button")[1].click()
+    ok(at.run())
+    assert "enter both" in page_text(at) and load_signer(signer_path(database)) is None
+    next(t for t in at.text_input if t.label == "Name").input("Dr Sam Okafor")
+    at.get("form_submit_button")[1].click()
+    ok(at.run())
+    signer = load_signer(signer_path(database))
+    assert signer is not None and (signer.name, signer.registration_number) == ("Dr Sam Okafor", "GMC 7654321")

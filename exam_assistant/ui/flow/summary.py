@@ -8,15 +8,18 @@ from functools import partial
 
 import streamlit as st
 
-from exam_assistant.engine.assessment import Assessment
 from exam_assistant.library import Library
 from exam_assistant.models import Encounter
-from exam_assistant.store import ConflictError, EncounterRepository
+from exam_assistant.store import ConflictError, EncounterRepository, InvalidEncounterError, default_database_url
+from exam_assistant.ui.clinic_settings import load_signer, signer_path
 from exam_assistant.ui.resources import clinic_profile
-from exam_assistant.ui.session import Flow, Notice
+from exam_assistant.ui.session import Flow, Notice, signed_in_user
+from exam_assistant.ui.signer import resolve_signer
 from exam_assistant.ui.text import ICON_DONE
 from exam_assistant.ui.widgets.assessment_view import assessment_view
-from reports import ClinicProfile, NoteOptions, render_note
+from reports import ClinicProfile
+from reports.frozen import frozen_renderer, note_pdf
+from reports.signing import SigningError
 
 
 def on_notes(prefix: str, store: EncounterRepository, library: Library) -> None:
@@ -69,10 +72,13 @@ def summary_step(flow: Flow) -> None:
     notes_fragment(flow.prefix, flow.store, flow.library)
 
 
-def build_note(encounter: Encounter, assessment: Assessment, library: Library, profile: ClinicProfile,
+def build_note(encounter: Encounter, library: Library, profile: ClinicProfile,
                store: EncounterRepository, actor: str) -> bytes:
-    """The PDF note, and its export recorded in the audit log (run when the button is clicked)."""
-    data = render_note(encounter, assessment, library, profile, NoteOptions())
+    """The PDF note, and its export recorded in the audit log (run when the button is clicked).
+
+    A final note is the PDF frozen when it was finalised, byte for byte, whatever the
+    settings are now; a draft is rendered with the current settings."""
+    data = note_pdf(store, encounter, library, profile)
     store.record_export(str(encounter.id), actor, "pdf")
     return data
 
@@ -83,7 +89,7 @@ def pdf_builder(flow: Flow) -> Callable[[], bytes] | None:
     enc, assessment = flow.encounter, flow.assessment
     if enc is None or assessment is None:
         return None
-    return partial(build_note, enc, assessment, flow.library, clinic_profile(), flow.store, flow.actor())
+    return partial(build_note, enc, flow.library, clinic_profile(), flow.store, flow.actor())
 
 
 def finalise(prefix: str, store: EncounterRepository, library: Library) -> None:
@@ -91,10 +97,25 @@ def finalise(prefix: str, store: EncounterRepository, library: Library) -> None:
     draft = flow.draft
     if draft is None:
         return
+    signer = resolve_signer(draft.encounter.clinician, load_signer(signer_path(default_database_url())),
+                            signed_in_user())
+    if isinstance(signer, str):
+        flow.notify(Notice("error", signer))
+        return
+    if signer != draft.encounter.clinician:  # saved first, so the frozen note names who signed
+        flow.update(clinician=signer.model_dump())
+        draft = flow.draft
+        if draft is None or draft.encounter.clinician != signer:
+            return
+    profile = clinic_profile()
     try:
-        stored = store.finalise(str(draft.encounter.id), draft.version, flow.actor())
+        stored = store.finalise(str(draft.encounter.id), draft.version, flow.actor(),
+                                render=frozen_renderer(library, profile))
     except ConflictError as exc:
         flow.notify(Notice("error", str(exc), reload=True))
+        return
+    except (InvalidEncounterError, SigningError) as exc:
+        flow.notify(Notice("error", f"Not finalised: {exc}" if isinstance(exc, SigningError) else str(exc)))
         return
     flow.open(stored)
     flow.notify(Notice("success", "The note is final. It can no longer change; amend it to correct it."))
@@ -131,7 +152,7 @@ def finish_step(flow: Flow) -> None:
         st.button("Finalise the note", type="primary", disabled=not sure, on_click=finalise, args=args,
                   key=flow.key("finalise"))
     else:
-        when = enc.finalised_at.strftime("%d/%m/%Y %H:%M UTC") if enc.finalised_at else ""
+        when = clinic_profile().clock().when(enc.finalised_at) if enc.finalised_at else ""
         st.success(f"Final note, finalised {when}.", icon=ICON_DONE)
     build = pdf_builder(flow)
     name = f"exam-note-{enc.visit_date.isoformat()}-{str(enc.id)[:8]}{'' if enc.status == 'final' else '-draft'}.pdf"
