@@ -174,6 +174,7 @@ AREAS: dict[str, str] = {
     "db": "exam_assistant.store.cli",
     "export": "reports.cli",
     "practice": "exam_assistant.practice.cli",
+    "conditions": "exam_assistant.condition_cli",
 }
 CORE_COMMANDS = {"protocols", "encounter", "assess"}
 
