@@ -162,7 +162,7 @@ def build_parser(areas: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "text"], default="json")
     p.set_defaults(func=_assess)
 
-    for name in sorted(set(AREAS.values())) if areas is None else areas:
+    for name in sorted(set(AREAS.values()) | set(SUBCOMMAND_AREAS.values())) if areas is None else areas:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -175,17 +175,25 @@ AREAS: dict[str, str] = {
     "export": "reports.cli",
     "practice": "exam_assistant.practice.cli",
     "conditions": "exam_assistant.condition_cli",
+    "import": "exam_assistant.fhir.cli",
 }
+# A subcommand living in another area than its command: ``export fhir`` needs neither reportlab nor the store.
+SUBCOMMAND_AREAS: dict[tuple[str, str], str] = {("export", "fhir"): "exam_assistant.fhir.cli"}
 CORE_COMMANDS = {"protocols", "encounter", "assess"}
 
 
 def areas_for(argv: Sequence[str]) -> list[str] | None:
     """The area modules a command line needs: none for core commands, every area when unsure (help)."""
-    command = next((a for a in argv if not a.startswith("-")), None)
+    words = [a for a in argv if not a.startswith("-")]
+    command = words[0] if words else None
     if command in CORE_COMMANDS:
         return []
+    pair = (words[0], words[1]) if len(words) > 1 else None
+    if pair in SUBCOMMAND_AREAS:
+        return [SUBCOMMAND_AREAS[pair]]
     if command in AREAS:
-        return [AREAS[command]]
+        shared = [area for (cmd, _), area in SUBCOMMAND_AREAS.items() if cmd == command and len(words) < 2]
+        return [AREAS[command], *shared]
     return None
 
 
