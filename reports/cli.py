@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from exam_assistant.errors import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from exam_assistant.store.cli import actor_from_args
-from reports.batch import BatchFailure, export_batch
+from reports.batch import BatchFailure, BatchSummary, export_batch
 from reports.options import ClinicProfile, NoteOptions
 
 PAGE = 1000  # the store's largest listing page
@@ -33,6 +33,12 @@ def _profile(args: argparse.Namespace) -> ClinicProfile:
         profile = ClinicProfile.model_validate_json(Path(args.clinic_profile).read_text(encoding="utf-8"))
     if args.paper:
         profile = profile.model_copy(update={"paper": args.paper})
+    if bool(args.sign_cert) != bool(args.sign_key):
+        raise ValueError("--sign-cert and --sign-key go together")
+    if args.sign_cert:
+        profile = ClinicProfile.model_validate(
+            {**profile.model_dump(), "sign_cert": Path(args.sign_cert), "sign_key": Path(args.sign_key)}
+        )
     return profile
 
 
@@ -70,7 +76,9 @@ def _single(args: argparse.Namespace, profile: ClinicProfile, options: NoteOptio
     from exam_assistant.engine.assess import assess
     from exam_assistant.library import load_library
     from exam_assistant.validation import load_encounter
+    from reports.frozen import render_final, signing_key
     from reports.note import render_note
+    from reports.signing import SigningError
 
     source = Path(args.encounter)
     if not source.is_file():
@@ -81,8 +89,15 @@ def _single(args: argparse.Namespace, profile: ClinicProfile, options: NoteOptio
         sys.stderr.write(f"{problem}\n")
     if encounter is None or problems:
         return EXIT_INVALID
-    encounter = profile.apply_defaults(encounter)
-    pdf = render_note(encounter, assess(encounter, library), library, profile, options)
+    signing = signing_key(profile)
+    if signing is not None:
+        try:
+            pdf = render_final(encounter, library, profile, options, signing=signing).pdf
+        except (SigningError, ValueError) as exc:
+            return _fail(EXIT_INVALID, f"cannot sign the note: {exc}")
+    else:
+        encounter = profile.apply_defaults(encounter)
+        pdf = render_note(encounter, assess(encounter, library), library, profile, options)
     target = Path(args.output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -120,6 +135,28 @@ def stored_records(repo: Any, filters: Any) -> tuple[list[tuple[str, str]], list
     return records, failures
 
 
+def write_frozen(repo: Any, records: list[tuple[str, str]], out_dir: Path) -> tuple[list[tuple[str, str]], list[Path]]:
+    """Write the frozen PDF of every final note as stored (byte for byte); return the records
+    still to render (drafts, and finals frozen before notes were kept as bytes) and the files written."""
+    from exam_assistant.models import Encounter
+    from reports.batch import note_filename
+
+    rest: list[tuple[str, str]] = []
+    written: list[Path] = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for key, raw in records:
+        frozen = repo.frozen_note(key)
+        if frozen is None:
+            rest.append((key, raw))
+            continue
+        target = out_dir / note_filename(Encounter.model_validate_json(raw))
+        tmp = target.with_suffix(".pdf.part")
+        tmp.write_bytes(frozen.pdf)
+        tmp.replace(target)
+        written.append(target)
+    return rest, written
+
+
 def _from_db(args: argparse.Namespace, profile: ClinicProfile, options: NoteOptions) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -147,8 +184,17 @@ def _from_db(args: argparse.Namespace, profile: ClinicProfile, options: NoteOpti
     if not records and not unreadable:
         sys.stderr.write("no stored encounter matches the filters; nothing exported\n")
         return EXIT_OK
-    summary = export_batch(records, out_dir, profile, options, workers=args.workers, progress=ProgressBar(sys.stderr))
-    summary.total += len(unreadable)
+    frozen: list[Path] = []
+    if not options.deidentified:  # a de-identified copy is a new rendering, never the record itself
+        records, frozen = write_frozen(repo, records, out_dir)
+    summary = (
+        export_batch(records, out_dir, profile, options, workers=args.workers, progress=ProgressBar(sys.stderr))
+        if records
+        else BatchSummary()
+    )
+    summary.written = sorted(summary.written + frozen)
+    summary.succeeded = sorted(summary.succeeded + [p.stem.split("_", 1)[1] for p in frozen])
+    summary.total += len(unreadable) + len(frozen)
     summary.failures = sorted(unreadable + summary.failures, key=lambda f: f.key)
     if summary.succeeded:
         try:
@@ -171,6 +217,8 @@ def _export_pdf(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         where = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         return _fail(EXIT_INVALID, f"invalid clinic profile: {where}")
+    except ValueError as exc:
+        return _fail(EXIT_INVALID, str(exc))
     options = NoteOptions(deidentified=args.deidentified)
     if args.from_db:
         return _from_db(args, profile, options)
@@ -201,6 +249,8 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--clinic-profile", metavar="PROFILE.json", help="clinic name, address, logo, paper, pre-test defaults"
     )
+    p.add_argument("--sign-cert", metavar="CERT.pem", help="sign the note (PAdES) with this certificate")
+    p.add_argument("--sign-key", metavar="KEY.pem", help="the private key of --sign-cert")
     p.add_argument("--from-db", action="store_true", help="export every stored encounter matching the filters")
     p.add_argument("--patient", help="with --from-db: part of the patient's name or identifier")
     p.add_argument("--status", choices=["draft", "final"], help="with --from-db: only drafts or only final notes")

@@ -39,7 +39,7 @@ SIGNATURE_BOX_HEIGHT = 16 * mm
 
 def _signature_cell(ctx: NoteContext, signed: bool) -> Flowable:
     """Blank above the line for a handwritten signature; the digital signature, if any, goes in the box."""
-    if not signed:
+    if not signed and not ctx.options.signing:
         return Paragraph("<i>not signed: draft</i>", ctx.st.cell)
     return SignatureAnchor(SIGNATURE_BOX_WIDTH, SIGNATURE_BOX_HEIGHT, ctx.signature_spots)
 
@@ -64,7 +64,7 @@ def signature(ctx: NoteContext) -> list[Flowable]:
         [Paragraph("<b>Signature</b>", st.cell), _signature_cell(ctx, signed)],
         [Paragraph("<b>Date</b>", st.cell), Paragraph(escape(date_text), st.cell)],
     ]
-    box_height = SIGNATURE_BOX_HEIGHT + 3 if signed else 11 * mm
+    box_height = SIGNATURE_BOX_HEIGHT + 3 if signed or ctx.options.signing else 11 * mm
     table = Table(
         rows, colWidths=[32 * mm, 80 * mm], rowHeights=[None, None, None, box_height, 7 * mm], hAlign="LEFT"
     )
@@ -80,7 +80,7 @@ def signature(ctx: NoteContext) -> list[Flowable]:
         )
     )
     block: list[Flowable] = [*heading(ctx, "Signature"), table]
-    if signed and ctx.options.signing:
+    if ctx.options.signing:
         block.append(ctx.p("Digitally signed (PAdES): a PDF reader's signature panel shows whether the file is "
                            "unchanged since signing and who signed it.", ctx.st.small))
     block += [Spacer(1, 5 * mm), Paragraph(escape(DISCLAIMER), ctx.st.small)]

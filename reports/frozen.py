@@ -74,3 +74,12 @@ def note_pdf(reads: FrozenSource, encounter: Encounter, library: Library, profil
             return frozen.pdf
     encounter = profile.apply_defaults(encounter)
     return render_note(encounter, assess(encounter, library), library, profile, NoteOptions())
+
+
+def configured_renderer(database_url: str | None = None) -> NoteRenderer:
+    """The renderer with the built-in library and the clinic profile saved in Settings for this
+    database (the CLI's ``encounters save`` of a final file freezes the note the app would)."""
+    from exam_assistant.library import cached_library
+    from exam_assistant.ui.clinic_settings import load_profile, settings_path
+
+    return frozen_renderer(cached_library(), load_profile(settings_path(database_url)))
