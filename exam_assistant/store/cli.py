@@ -117,7 +117,9 @@ def _save(args: argparse.Namespace) -> int:
     repo, actor = _repo(args), actor_from_args(args)
     stored = repo.save_draft(draft, args.expected_version, actor, ui_step=args.ui_step)
     if final and stored.status == "draft":
-        stored = repo.finalise(stored.id, stored.version, actor)
+        from reports.frozen import configured_renderer  # the PDF is frozen at finalise, as in the app
+
+        stored = repo.finalise(stored.id, stored.version, actor, render=configured_renderer(args.database or None))
     sys.stdout.write(f"{stored.id}\n")
     return EXIT_OK
 
