@@ -122,7 +122,7 @@ def test_sided_finding_is_one_observation_per_side_with_laterality_and_criteria(
 
 def test_nprs_total_carries_the_verified_loinc_code(exported: Exported) -> None:
     """The NPRS total is a survey Observation coded with LOINC 72514-3 beside the project code."""
-    encounter, bundle = exported["c6_radiculopathy.json"]
+    _, bundle = exported["c6_radiculopathy.json"]
     nprs = [o for o in resources(bundle, "Observation") if "scores.nprs" in codes_of(o["code"])]
     assert len(nprs) == 1
     assert "72514-3" in codes_of(nprs[0]["code"])
@@ -131,7 +131,7 @@ def test_nprs_total_carries_the_verified_loinc_code(exported: Exported) -> None:
 
 def test_questionnaires_are_canonical_per_pack_and_responses_keep_sections(exported: Exported, library: Library) -> None:
     """Each answered pack has a Questionnaire at its canonical URL and a response whose groups are its sections."""
-    encounter, bundle = exported["c6_radiculopathy.json"]
+    _, bundle = exported["c6_radiculopathy.json"]
     questionnaires = {q["url"]: q for q in resources(bundle, "Questionnaire")}
     for qr in resources(bundle, "QuestionnaireResponse"):
         url, version = qr["questionnaire"].split("|")
@@ -185,7 +185,7 @@ def test_final_note_pdf_travels_as_a_document_reference(library: Library) -> Non
     (doc,) = resources(build_bundle(final, library, pdf=pdf, timestamp=STAMP), "DocumentReference")
     attachment = doc["content"][0]["attachment"]
     assert base64.b64decode(attachment["data"]) == pdf
-    assert attachment["hash"] == base64.b64encode(hashlib.sha1(pdf).digest()).decode()  # noqa: S324
+    assert attachment["hash"] == base64.b64encode(hashlib.sha1(pdf).digest()).decode()
     assert resources(build_bundle(encounter, library, pdf=pdf, timestamp=STAMP), "DocumentReference") == []
 
 

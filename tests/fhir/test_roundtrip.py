@@ -75,7 +75,7 @@ def test_import_refuses_an_answer_outside_its_item(exported: Exported, library: 
             for node in group["item"]:
                 if node["linkId"] == "radic.spurling":
                     node["item"][0]["item"][0]["answer"][0]["valueCoding"]["code"] = "maybe"
-    with pytest.raises(ImportProblem, match="radic.spurling/left/result"):
+    with pytest.raises(ImportProblem, match=r"radic\.spurling/left/result"):
         encounter_from_bundle(broken, library)
 
 
