@@ -91,6 +91,18 @@ def fhir_markdown(library: Library) -> str:
                          f"{len(lp.pack.sections)} | {len(lp.pack.items())} |")
     lines += [
         "",
+        "## Recomputing totals from a response",
+        "",
+        "`exam_assistant/fhir/scoring.py` recomputes each total from the outcome-scores pack's",
+        "QuestionnaireResponse alone (chosen options carry their value in the `ordinalValue` extension);",
+        "a property test holds it to the engine's numbers. The rules, with the pack's item lists:",
+        "",
+    ]
+    for definition in library.scores.values():
+        lines.append(f"- `{definition.id}` ({definition.method}): items {', '.join(f'`{i}`' for i in definition.items)}; "
+                     f"at least {definition.min_answered} answered. {definition.missing_rule.strip()}")
+    lines += [
+        "",
         "## Limits",
         "",
         "- A text finding that is empty or only spaces, and a multiple choice with nothing chosen, are not exported",
