@@ -12,6 +12,7 @@ pages = [
     st.Page(PAGES / "examination.py", title="New examination", icon=":material/stethoscope:", default=True),
     st.Page(PAGES / "continue_drafts.py", title="Continue", icon=":material/edit_note:", url_path="continue"),
     st.Page(PAGES / "encounters.py", title="Encounters", icon=":material/folder_open:", url_path="encounters"),
+    st.Page(PAGES / "conditions.py", title="Conditions", icon=":material/local_library:", url_path="conditions"),
     st.Page(PAGES / "library.py", title="Protocol library", icon=":material/menu_book:", url_path="library"),
     st.Page(PAGES / "settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
 ]

@@ -34,6 +34,7 @@ from exam_assistant.practice.simulate import reveal
 from exam_assistant.protocol import RedFlagEffect
 from exam_assistant.ui import resources
 from exam_assistant.ui.text import md
+from exam_assistant.ui.widgets.condition_view import ICON_GUIDE, condition_link, condition_view
 from exam_assistant.ui.widgets.technique import item_details, reference_line
 
 KEY = "practice"
@@ -243,6 +244,12 @@ def save(attempt: Attempt, fb: Feedback) -> str:
     return f"success:Saved to the progress of '{attempt.student}'."
 
 
+def _diagnoses_named(attempt: Attempt, case: Case) -> list[str]:
+    """The expected diagnosis, then the student's choices, once each: the conditions a diagnosis line links to."""
+    chosen = [attempt.answers.diagnosis] if attempt.answers.diagnosis else []
+    return list(dict.fromkeys([case.expected.diagnosis, *chosen, *attempt.answers.differential]))
+
+
 def show_feedback(attempt: Attempt, case: Case, lib: Library) -> None:
     fb = feedback_for(case, attempt, lib)
     s = fb.score
@@ -270,9 +277,15 @@ def show_feedback(attempt: Attempt, case: Case, lib: Library) -> None:
                 st.caption("The model answer below shows what was expected.")
             for k in e.references:
                 st.caption(f"Source: {reference_line(k, lib)}")
+            if e.domain == "diagnosis":
+                for dx_id in _diagnoses_named(attempt, case):
+                    condition_link(dx_id, lib)
     st.subheader("What the evidence says")
     for n in fb.evidence:
         st.markdown(f"**{md(n.title)}**  \nYour findings: {md(n.yours)}  \nThe whole case: {md(n.whole_case)}")
+    if case.expected.diagnosis in lib.conditions:
+        with st.expander(f"Condition guide: {md(lib.diagnoses[case.expected.diagnosis].name)}", icon=ICON_GUIDE):
+            condition_view(lib.conditions[case.expected.diagnosis], lib)
     with st.expander("Model answer"):
         model = model_attempt(case, lib)
         st.markdown("**Asked and examined:** " + md("; ".join(lib.items[i].label for i in model.actions)))

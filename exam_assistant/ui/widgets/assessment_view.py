@@ -7,6 +7,7 @@ import streamlit as st
 from exam_assistant.engine.assessment import Assessment, ClusterResult, ImagingSuggestion
 from exam_assistant.library import Library
 from exam_assistant.ui.text import ICON_BLOCKED, humanise, md, percent, tier_label
+from exam_assistant.ui.widgets.condition_view import condition_link
 from exam_assistant.ui.widgets.live_panel import imaging_line
 from exam_assistant.ui.widgets.technique import reference_line
 
@@ -57,6 +58,8 @@ def assessment_view(a: Assessment, library: Library) -> None:
     for flag in a.red_flags:
         st.markdown(f"**{tier_label(flag.tier)}: {md(flag.title)}** — {md(flag.action)}")
         _why(flag.id, flag.reason, flag.references, library)
+        for dx_id in flag.suggests:
+            condition_link(dx_id, library)
     if a.decisions:
         st.markdown("##### Decision rules and points scores")
         for d in a.decisions:
@@ -92,6 +95,7 @@ def assessment_view(a: Assessment, library: Library) -> None:
             st.markdown(f"{n}. **{md(entry.name)}** ({tier_label(entry.tier)})")
             st.caption("For: " + md("; ".join(e.finding for e in entry.for_))
                        + ("  \nAgainst: " + md("; ".join(e.finding for e in entry.against)) if entry.against else ""))
+            condition_link(entry.id, library)
     if a.imaging:
         st.markdown("##### Imaging")
         for i in a.imaging:
