@@ -46,9 +46,11 @@ def _local_refs(node: Any, types: dict[str, str]) -> Any:
     return node
 
 
-def record_resources(encounter: Encounter, library: Library, clinic: Clinic | None = None) -> list[dict[str, Any]]:
+def record_resources(
+    encounter: Encounter, library: Library, clinic: Clinic | None = None, pdf: bytes | None = None
+) -> list[dict[str, Any]]:
     """The resources of one encounter's document bundle, with references rewritten for NDJSON."""
-    bundle = build_bundle(encounter, library, clinic=clinic)
+    bundle = build_bundle(encounter, library, clinic=clinic, pdf=pdf)
     resources = [entry["resource"] for entry in bundle["entry"]]
     types = {r["id"]: r["resourceType"] for r in resources}
     return [_local_refs(r, types) for r in resources]
@@ -68,8 +70,12 @@ def export_ndjson(
     *,
     clinic: Clinic | None = None,
     progress: Progress | None = None,
+    pdf_for: Callable[[str], bytes | None] | None = None,
 ) -> BulkSummary:
-    """Write ``<ResourceType>.ndjson`` files for (key, encounter JSON) records; shared resources once."""
+    """Write ``<ResourceType>.ndjson`` files for (key, encounter JSON) records; shared resources once.
+
+    ``pdf_for(key)`` gives a final note's frozen PDF, exported as its DocumentReference.
+    """
     items = list(records)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = BulkSummary(total=len(items))
@@ -80,7 +86,9 @@ def export_ndjson(
     try:
         for done, (key, raw) in enumerate(items, start=1):
             try:
-                resources = record_resources(Encounter.model_validate_json(raw), library, clinic)
+                encounter = Encounter.model_validate_json(raw)
+                pdf = pdf_for(key) if pdf_for is not None and encounter.status == "final" else None
+                resources = record_resources(encounter, library, clinic, pdf)
                 lines = [(r["resourceType"], r["id"], json.dumps(r, ensure_ascii=False, separators=(",", ":")))
                          for r in resources]
                 if sum(len(line) for _, _, line in lines) > MAX_RECORD_BYTES:

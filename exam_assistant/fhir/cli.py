@@ -75,7 +75,11 @@ def _export_one(args: argparse.Namespace, clinic: Any) -> int:
         from exam_assistant.store.repository import open_store
 
         try:
-            stored = open_store(args.database or None).get(args.id)
+            repo = open_store(args.database or None)
+            stored = repo.get(args.id)
+            # A final note's frozen PDF is the record (issue 14); it travels as a DocumentReference.
+            frozen = repo.frozen_note(args.id) if stored.encounter.status == "final" else None
+            pdf = frozen.pdf if frozen is not None else None
         except NotFoundError:
             return _fail(EXIT_NOT_FOUND, f"no stored encounter {args.id}")
         except InvalidEncounterError:
@@ -152,7 +156,11 @@ def _export_bulk(args: argparse.Namespace, clinic: Any) -> int:
         records, unreadable = stored_records(repo, EncounterFilters(since=since))
     except SQLAlchemyError as exc:
         return _fail(EXIT_USAGE, f"database error: {type(exc).__name__}")
-    summary = export_ndjson(records, out_dir, load_library(), clinic=clinic, progress=_Progress())
+    def pdf_for(key: str) -> bytes | None:
+        frozen = repo.frozen_note(key)
+        return frozen.pdf if frozen is not None else None
+
+    summary = export_ndjson(records, out_dir, load_library(), clinic=clinic, progress=_Progress(), pdf_for=pdf_for)
     failures = [(f.key, f.error) for f in unreadable] + summary.failures
     if summary.succeeded:
         _audit(args, summary.succeeded)

@@ -75,3 +75,24 @@ def test_cli_bulk_export_from_the_store_since_a_date(tmp_path: Path, capsys: pyt
     assert "Exporting FHIR" in capsys.readouterr().err
     exports = [e for e in repo.audit_history() if e.actor == "auditor"]
     assert len(exports) == expected
+
+
+def test_cli_export_by_id_carries_the_frozen_pdf_of_a_final_note(tmp_path: Path) -> None:
+    """`export fhir --id` of a finalised record puts the PDF frozen at finalise into a DocumentReference."""
+    import base64
+
+    from exam_assistant.models import Encounter
+    from exam_assistant.store.frozen import RenderedNote
+    from exam_assistant.store.repository import open_store
+
+    url = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    repo = open_store(url)
+    draft = repo.save_draft(Encounter.model_validate_json(EXAMPLES[0].read_text(encoding="utf-8")), None, "tester")
+    frozen_bytes = b"%PDF-1.7 the frozen note"
+    repo.finalise(draft.id, draft.version, "tester", render=lambda encounter, previous: RenderedNote(frozen_bytes))
+    out = tmp_path / "b.json"
+    assert main(["export", "fhir", "--id", draft.id, "-o", str(out), "--database", url]) == 0
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    (doc,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DocumentReference"]
+    assert base64.b64decode(doc["content"][0]["attachment"]["data"]) == frozen_bytes
+    assert main(["export", "fhir", "--id", "no-such-id", "-o", str(out), "--database", url]) == 3
