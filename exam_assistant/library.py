@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from exam_assistant import conditions as cond
 from exam_assistant.condition_guide import ConditionGuideEntry, entry_problems
+from exam_assistant.advice_policy import TierDefault
 from exam_assistant.errors import Problem
 from exam_assistant.protocol import (
     ClusterEffect,
@@ -82,6 +83,7 @@ class Library:
     diagnoses: dict[str, Diagnosis] = field(default_factory=dict)
     scores: dict[str, ScoreDefinition] = field(default_factory=dict)
     lookalikes: list[Lookalike] = field(default_factory=list)
+    tier_defaults: list[TierDefault] = field(default_factory=list)
     conditions: dict[str, ConditionGuideEntry] = field(default_factory=dict)
     folders: list[PackSource] = field(default_factory=list)
 
@@ -343,6 +345,9 @@ def _cited_keys(pack: ProtocolPack) -> Iterator[tuple[Loc, str]]:
     for i, la in enumerate(pack.lookalikes):
         for key in la.references:
             yield ("lookalikes", i, "references"), key
+    if pack.hold_back is not None:
+        for key in pack.hold_back.references:
+            yield ("hold_back", "references"), key
 
 
 def _check_condition(
@@ -565,6 +570,8 @@ def build_library(sources: Sequence[PackSource]) -> Library:
         for score in p.pack.scores:
             lib.scores[score.id] = score
         lib.lookalikes.extend(p.pack.lookalikes)
+        if p.pack.hold_back is not None:
+            lib.tier_defaults.extend(p.pack.hold_back.tier_defaults)
     order, cycle = _rule_order(lib.rules)
     if cycle:
         problems.append(Problem("PACK_006", "library", f"rules refer to each other in a cycle: {', '.join(cycle)}"))

@@ -74,6 +74,9 @@ SensationGrade = Literal["normal", "reduced", "absent", "not_tested"]
 class YesNo(_Model):
     kind: Literal["yes_no"] = "yes_no"
     value: YesNoValue
+    screen: bool = Field(
+        default=False, description="answered 'no' by the all-negative screen button, not asked one by one"
+    )
 
 
 class SideResult(_Model):

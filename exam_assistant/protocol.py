@@ -11,13 +11,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exam_assistant.advice_policy import AdviceClass, AdvicePolicy, AnsweredBy, HoldBackPolicy, ItemTag
 from exam_assistant.condition_guide import ConditionGuideEntry
 from exam_assistant.conditions import Condition
+from exam_assistant.tiers import TIER_ORDER as TIER_ORDER  # re-exported: packs and engine import it from here
+from exam_assistant.tiers import Tier as Tier
 
 PACK_SCHEMA_VERSION = "1"
-
-Tier = Literal["EMERGENCY", "SAME_DAY", "URGENT", "ROUTINE"]
-TIER_ORDER: dict[str, int] = {"ROUTINE": 0, "URGENT": 1, "SAME_DAY": 2, "EMERGENCY": 3}
 Verification = Literal["primary", "secondary", "unverified"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
@@ -165,6 +165,19 @@ class Item(Strict):
     evidence: list[Evidence] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
     notes: str | None = None
+    tags: list[ItemTag] = Field(
+        default_factory=list, description="what the test does to the patient; red flags forbid tests by tag"
+    )
+    answered_by: AnsweredBy | None = Field(
+        default=None, description="who supplies the answer; default: questions and score items the patient, the rest the examination"
+    )
+
+    @property
+    def source(self) -> AnsweredBy:
+        """Who answers this item: the bulk "no" button only ever answers for the patient."""
+        if self.answered_by is not None:
+            return self.answered_by
+        return "patient" if self.kind in ("question", "score_item") else "examination"
 
     @model_validator(mode="after")
     def _consistent(self) -> Item:
@@ -206,6 +219,12 @@ class Diagnosis(Strict):
     prior: float = Field(default=0.0, description="baseline weight before findings; higher = commoner")
     description: str
     references: Annotated[list[str], Field(min_length=1)]
+    suspected_from: float | None = Field(
+        default=None,
+        description="differential score from which the diagnosis counts as suspected for the hold-back policy "
+        "(a design weight); without it only a raised red flag that suggests it makes it suspected",
+    )
+    policy: AdvicePolicy | None = Field(default=None, description="what a suspected diagnosis holds back or forbids")
 
 
 # ---------------------------------------------------------------- rule effects
@@ -216,6 +235,7 @@ class RedFlagEffect(Strict):
     tier: Tier
     action: str
     suggests: list[str] = Field(default_factory=list, description="diagnosis ids")
+    policy: AdvicePolicy | None = Field(default=None, description="what this flag holds back or forbids, beyond its tier")
 
 
 class Threshold(Strict):
@@ -315,6 +335,7 @@ class ImagingEffect(Strict):
     acr_version: str | None = None
     verification: Verification = "primary"
     priority: int = Field(default=50, description="lower comes first")
+    classes: Annotated[list[AdviceClass], Field(min_length=1, description="hold-back classes of this suggestion")]
 
     @model_validator(mode="after")
     def _says_something(self) -> ImagingEffect:
@@ -329,6 +350,7 @@ class TreatmentStep(Strict):
     cautions: list[str] = Field(default_factory=list)
     review_in_weeks: int | None = Field(default=None, ge=0, le=104)
     verification: Verification = "primary"
+    classes: list[AdviceClass] = Field(default_factory=list, description="hold-back classes of this step, added to the pathway's")
 
 
 class TreatmentEffect(Strict):
@@ -336,18 +358,34 @@ class TreatmentEffect(Strict):
     pathway: str
     steps: Annotated[list[TreatmentStep], Field(min_length=1)]
     priority: int = 50
+    classes: list[AdviceClass] = Field(default_factory=list, description="hold-back classes of every step")
+
+    @model_validator(mode="after")
+    def _every_step_classified(self) -> TreatmentEffect:
+        for i, step in enumerate(self.steps):
+            if not (self.classes or step.classes):
+                raise ValueError(f"step {i + 1} has no hold-back class: give the pathway or the step 'classes'")
+        return self
 
 
 class SuggestProtocolEffect(Strict):
     type: Literal["suggest_protocol"]
     protocol: str
     why: str
+    classes: list[AdviceClass] = Field(default_factory=list, description="hold-back classes (e.g. neck_loading_test)")
 
 
 class ContraindicateEffect(Strict):
     type: Literal["contraindicate"]
-    items: Annotated[list[str], Field(min_length=1)]
+    items: list[str] = Field(default_factory=list, description="item ids; prefer tags, which also cover clinic packs")
+    tags: list[ItemTag] = Field(default_factory=list, description="every item carrying one of these tags")
     why: str
+
+    @model_validator(mode="after")
+    def _names_something(self) -> ContraindicateEffect:
+        if not (self.items or self.tags):
+            raise ValueError("a contraindication needs items or tags")
+        return self
 
 
 class FlagEffect(Strict):
@@ -379,9 +417,6 @@ class Rule(Strict):
     effect: Effect
     reason: Annotated[str, Field(min_length=5)]
     references: Annotated[list[str], Field(min_length=1)]
-    holds_back_on_emergency: bool = Field(
-        default=False, description="hidden while an EMERGENCY is raised, so nothing delays the emergency action"
-    )
 
 
 class ScoreDefinition(Strict):
@@ -429,6 +464,9 @@ class ProtocolPack(Strict):
     licence: str
     order: int = Field(default=100, description="where the pack sits in the examination flow")
     suggested_when: Condition | None = None
+    hold_back: HoldBackPolicy | None = Field(
+        default=None, description="what any red flag of a tier holds back; packs add to each other, never remove"
+    )
     references: list[Reference] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     diagnoses: list[Diagnosis] = Field(default_factory=list)

@@ -578,10 +578,12 @@ def test_img_radiculopathy_early_is_no_imaging_with_a_review(library: Library) -
 
 
 def test_img_radiculopathy_deficit_comes_before_the_persistent_scenario(library: Library) -> None:
-    """Marked weakness puts MRI with urgent referral first, whatever the duration."""
+    """Marked weakness puts MRI with urgent referral first; the elective MRI waits behind the URGENT flag."""
     result = run(library, {**RADIC, **POWER_NORMAL, "neuro.power_elbow_extension": mrc(3, 5),
                            "history.duration_weeks": number(8)})
-    assert [i.id for i in result.imaging][:2] == ["img.radiculopathy_deficit", "img.radiculopathy_persistent"]
+    assert [i.id for i in result.imaging][0] == "img.radiculopathy_deficit"
+    [held] = [h for h in result.held_back if h.id == "img.radiculopathy_persistent"]
+    assert "rf.severe_radiculopathy" in held.held_by and not held.forbidden
 
 
 # ------------------------------------------------------------------ emergencies hold routine advice back
@@ -599,15 +601,24 @@ def test_routine_imaging_and_treatment_are_held_back_in_an_emergency(library: Li
     assert {"img.vtos", "tx.vtos"} <= shown
 
 
-def test_routine_rules_of_these_packs_are_marked_to_hold_back(library: Library) -> None:
-    """Routine imaging and treatment rules hold back on emergency; urgent vascular and cord rules never do."""
+def _classes(library: Library, rule_id: str) -> set[str]:
+    eff = library.rules[rule_id].effect
+    if eff.type == "imaging":
+        return set(eff.classes)
+    assert eff.type == "treatment"
+    return set(eff.classes) | {c for s in eff.steps for c in s.classes}
+
+
+def test_routine_rules_of_these_packs_carry_classes_an_urgent_flag_holds_back(library: Library) -> None:
+    """Routine imaging and treatment carry a class the URGENT tier suppresses; urgent vascular and cord pathways are urgent actions."""
     routine = {"img.neck_pain_no_red_flags", "img.radiculopathy_early", "img.radiculopathy_persistent", "img.ntos",
                "img.edx_level_uncertain", "tx.neck_pain_acute", "tx.neck_pain_subacute", "tx.neck_pain_chronic",
                "tx.radiculopathy", "tx.facet", "tx.ntos"}
     urgent = {"img.vtos", "img.atos", "img.myelopathy", "img.radiculopathy_deficit", "tx.vtos", "tx.atos",
               "tx.myelopathy"}
-    assert all(library.rules[r].holds_back_on_emergency for r in routine)
-    assert not any(library.rules[r].holds_back_on_emergency for r in urgent)
+    [urgent_default] = [d for d in library.tier_defaults if d.tier == "URGENT"]
+    assert all(_classes(library, r) & set(urgent_default.suppresses) for r in routine)
+    assert all("urgent_action" in _classes(library, r) for r in urgent)
 
 
 # ------------------------------------------------------------------ treatment content

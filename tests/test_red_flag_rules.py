@@ -34,7 +34,11 @@ from exam_assistant.models import (
 Findings = dict[str, Finding]
 Sex = Literal["female", "male", "other", "unknown"]
 VISIT = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
-PROVOCATIVE = ["radic.spurling", "radic.distraction", "radic.rotation_lt_60", "radic.ultt_a", "tos.adson"]
+# Every built-in test that loads, moves or stretches the neck (by tag), including extension-rotation,
+# Lhermitte's, Elvey's ULTT and Valsalva.
+PROVOCATIVE = ["radic.spurling", "radic.distraction", "radic.rotation_lt_60", "radic.ultt_a", "radic.valsalva",
+               "tos.adson", "tos.elvey_ultt", "neuro.lhermitte", "msk.facet_loading"]
+VASCULAR_PROVOCATIVE = [*PROVOCATIVE, "tos.wright", "tos.costoclavicular"]
 POWER = [
     "neuro.power_shoulder_abduction",
     "neuro.power_elbow_flexion",
@@ -155,6 +159,9 @@ def test_rf_add_rs_counts_one_point_per_category(library: Library) -> None:
         "history.connective_tissue_disease": no(),
         "history.known_aortic_disease": no(),
         "history.abrupt_severe_pain": no(),
+        "history.abrupt_onset": no(),
+        "history.severe_pain": no(),
+        "history.abdominal_pain": no(),
         "history.character": multi("aching"),
         "rf.pulse_or_bp_difference": no(),
         "rf.focal_deficit_with_pain": no(),
@@ -216,9 +223,34 @@ def _cardiac_base() -> Findings:
 
 
 def test_rf_acs_raised_by_chest_pain_over_15_minutes_with_sweating_and_nausea(library: Library) -> None:
-    """rf.acs fires for current chest pain over 15 minutes with autonomic symptoms."""
-    base: Findings = {**_cardiac_base(), "rf.cardiac_pain_timing": choice("ongoing")}
+    """rf.acs fires for current chest pain with autonomic symptoms, even when the episode was under 15 minutes."""
+    base: Findings = {**_cardiac_base(), "rf.cardiac_pain_timing": choice("ongoing"),
+                      "history.pain_over_15_min": no(), "rf.hypotension_or_shock": no()}
     assert_red_flag_three_ways(library, "rf.acs", base, "history.autonomic_symptoms", yes(), no())
+
+
+def test_rf_acs_raised_by_chest_pain_over_15_minutes_alone(library: Library) -> None:
+    """rf.acs fires for ongoing chest pain over 15 minutes with no other feature (NICE CG95: any one presentation is enough)."""
+    base: Findings = {"history.chest_pain": yes(), "history.location": multi("chest_wall", "interscapular"),
+                      "history.autonomic_symptoms": no(), "history.exertional_pain": no(),
+                      "rf.hypotension_or_shock": no(), "rf.cardiac_pain_timing": choice("ongoing")}
+    assert_red_flag_three_ways(library, "rf.acs", base, "history.pain_over_15_min", yes(), no())
+    assert run(library, {**base, "history.pain_over_15_min": yes()}).urgency == "EMERGENCY"
+
+
+def test_rf_acs_raised_by_chest_pain_with_shock(library: Library) -> None:
+    """rf.acs fires for chest pain with haemodynamic instability, whatever its duration."""
+    base: Findings = {"history.chest_pain": yes(), "history.pain_over_15_min": no(), "history.autonomic_symptoms": no(),
+                      "rf.cardiac_pain_timing": choice("ongoing")}
+    assert_red_flag_three_ways(library, "rf.acs", base, "rf.hypotension_or_shock", yes(), no())
+
+
+def test_rf_acs_counts_arm_or_back_pain_only_with_a_cardiac_feature(library: Library) -> None:
+    """rf.acs: interscapular pain over 15 minutes alone (the usual mechanical picture) does not raise it; with exertion it does."""
+    base: Findings = {"history.chest_pain": no(), "history.location": multi("interscapular"),
+                      "history.pain_over_15_min": yes(), "history.autonomic_symptoms": no(),
+                      "rf.hypotension_or_shock": no(), "rf.cardiac_pain_timing": choice("ongoing")}
+    assert_red_flag_three_ways(library, "rf.acs", base, "history.exertional_pain", yes(), no())
 
 
 def test_rf_acs_still_raised_when_the_timing_of_the_pain_is_unrecorded(library: Library) -> None:
@@ -485,9 +517,10 @@ def test_rf_zoster_immunocompromised_raised_by_immunosuppression(library: Librar
 
 
 def _assert_contraindicates_three_ways(
-    library: Library, rule_id: str, base: Findings, item: str, positive: Finding, negative: Finding
+    library: Library, rule_id: str, base: Findings, item: str, positive: Finding, negative: Finding,
+    expected: list[str] = PROVOCATIVE,
 ) -> None:
-    assert contraindicated_by(run(library, with_finding(base, item, positive)), rule_id) == set(PROVOCATIVE)
+    assert contraindicated_by(run(library, with_finding(base, item, positive)), rule_id) == set(expected)
     assert contraindicated_by(run(library, with_finding(base, item, negative)), rule_id) == set()
     assert contraindicated_by(run(library, with_finding(base, item, None)), rule_id) == set()
 
@@ -496,7 +529,8 @@ def test_rf_no_provocation_vascular_disables_neck_tests_in_suspected_dissection(
     """rf.no_provocation_vascular disables Spurling's and the other provocative neck tests when a dissection is suspected."""
     base: Findings = {"history.neuro_vascular_symptoms": no(), "rf.horner_syndrome": no()}
     _assert_contraindicates_three_ways(
-        library, "rf.no_provocation_vascular", base, "history.sudden_unusual_headache", yes(), no()
+        library, "rf.no_provocation_vascular", base, "history.sudden_unusual_headache", yes(), no(),
+        VASCULAR_PROVOCATIVE,
     )
 
 
@@ -683,12 +717,12 @@ def test_img_trauma_ct_suggests_ct_when_a_rule_calls_for_imaging(library: Librar
 
 
 def test_img_trauma_no_imaging_when_the_ccr_clears_an_adult(library: Library) -> None:
-    """img.trauma_no_imaging says no imaging for a 16-64-year-old cleared by the CCR, not at 70 and not for an ankylosed spine."""
-    result = run(library, _ccr_negative(), born="1990-01-01")
+    """img.trauma_no_imaging says no imaging for a 16-64-year-old cleared by the CCR and NEXUS, not at 70 and not for an ankylosed spine."""
+    result = run(library, {**_ccr_negative(), **_nexus_negative()}, born="1990-01-01")
     [suggestion] = [i for i in result.imaging if i.id == "img.trauma_no_imaging"]
     assert suggestion.first is None and suggestion.review_in_weeks == 1
     assert not [i for i in run(library, _ccr_negative(), born="1955-01-01").imaging if i.id == "img.trauma_no_imaging"]
-    ankylosed: Findings = {**_ccr_negative(), "history.as_or_dish": yes()}
+    ankylosed: Findings = {**_ccr_negative(), **_nexus_negative(), "history.as_or_dish": yes()}
     assert not [i for i in run(library, ankylosed, born="1990-01-01").imaging if i.id == "img.trauma_no_imaging"]
 
 

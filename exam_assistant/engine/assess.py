@@ -12,7 +12,6 @@ from exam_assistant.engine.assessment import (
     DecisionResult,
     DifferentialEntry,
     Evidence,
-    HeldBack,
     ImagingSuggestion,
     ProtocolSuggestion,
     RedFlag,
@@ -22,6 +21,7 @@ from exam_assistant.engine.assessment import (
 from exam_assistant.engine.describe import finding_text
 from exam_assistant.engine.evaluate import Facts, Interval, Truth, evaluate, kleene_all, true_leaves
 from exam_assistant.engine.level import localise
+from exam_assistant.engine.policy import apply_policy, holders, items_with_tags, suspected_diagnoses
 from exam_assistant.engine.probability import post_test_probability
 from exam_assistant.engine.scores import band_for, compute_score
 from exam_assistant.library import Library
@@ -210,45 +210,39 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
     urgency: Tier = red_flags[0].tier if red_flags else "ROUTINE"
     emergency = urgency == "EMERGENCY"
 
-    held: list[HeldBack] = []
-
-    acting_now = any(TIER_ORDER[f.tier] > TIER_ORDER["ROUTINE"] for f in red_flags)
-
-    def keep(rule: Rule) -> bool:
-        if emergency and rule.holds_back_on_emergency:
-            held.append(HeldBack(id=rule.id, title=rule.title, why="held back: an EMERGENCY comes first"))
-            return False
-        if acting_now and isinstance(rule.effect, ImagingEffect) and rule.effect.first is None:
-            # "no imaging now" must never sit beside a red flag that calls for investigation
-            held.append(HeldBack(id=rule.id, title=rule.title, why="held back: a red flag calls for action first"))
-            return False
-        return True
-
-    imaging = [
-        ImagingSuggestion(id=r.id, title=r.title, scenario=r.effect.scenario, first=r.effect.first,
-                          alternatives=list(r.effect.alternatives), not_appropriate=list(r.effect.not_appropriate),
-                          review_in_weeks=r.effect.review_in_weeks, acr_topic=r.effect.acr_topic,
-                          acr_version=r.effect.acr_version, verification=r.effect.verification,
-                          reason=r.reason, references=list(r.references))
-        for r in sorted((r for r in fired if isinstance(r.effect, ImagingEffect)), key=lambda r: r.effect.priority)  # type: ignore[union-attr]
-        if isinstance(r.effect, ImagingEffect) and keep(r)
-    ]
-    treatment = [
-        TreatmentPathway(id=r.id, title=r.title, pathway=r.effect.pathway, steps=list(r.effect.steps),
-                         reason=r.reason, references=list(r.references))
-        for r in sorted((r for r in fired if isinstance(r.effect, TreatmentEffect)), key=lambda r: r.effect.priority)  # type: ignore[union-attr]
-        if isinstance(r.effect, TreatmentEffect) and keep(r)
-    ]
-
     differential = _differential(fired, red_flags, lib)
-    contraindications = [
-        Contraindication(id=r.id, item=item, why=r.effect.why, references=list(r.references))
-        for r in fired if isinstance(r.effect, ContraindicateEffect) for item in r.effect.items
+    proposed_imaging = [
+        (ImagingSuggestion(id=r.id, title=r.title, scenario=r.effect.scenario, first=r.effect.first,
+                           alternatives=list(r.effect.alternatives), not_appropriate=list(r.effect.not_appropriate),
+                           review_in_weeks=r.effect.review_in_weeks, acr_topic=r.effect.acr_topic,
+                           acr_version=r.effect.acr_version, verification=r.effect.verification,
+                           classes=list(r.effect.classes), reason=r.reason, references=list(r.references)),
+         list(r.effect.classes))
+        for r in sorted((r for r in fired if isinstance(r.effect, ImagingEffect)), key=lambda r: r.effect.priority)  # type: ignore[union-attr]
+        if isinstance(r.effect, ImagingEffect)
     ]
-    suggestions = [
-        ProtocolSuggestion(id=r.id, protocol=r.effect.protocol, why=r.effect.why, references=list(r.references))
+    proposed_treatment = [
+        (TreatmentPathway(id=r.id, title=r.title, pathway=r.effect.pathway, steps=list(r.effect.steps),
+                          reason=r.reason, references=list(r.references)),
+         list(r.effect.classes))
+        for r in sorted((r for r in fired if isinstance(r.effect, TreatmentEffect)), key=lambda r: r.effect.priority)  # type: ignore[union-attr]
+        if isinstance(r.effect, TreatmentEffect)
+    ]
+    from_rules = [
+        Contraindication(id=r.id, item=item, why=r.effect.why, references=list(r.references))
+        for r in fired if isinstance(r.effect, ContraindicateEffect)
+        for item in dict.fromkeys([*r.effect.items, *items_with_tags(r.effect.tags, lib)])
+    ]
+    proposed_protocols = [
+        ProtocolSuggestion(id=r.id, protocol=r.effect.protocol, why=r.effect.why, classes=list(r.effect.classes),
+                           references=list(r.references))
         for r in fired if isinstance(r.effect, SuggestProtocolEffect)
     ]
+    suspected = suspected_diagnoses(red_flags, differential, lib)
+    policy = apply_policy(imaging=proposed_imaging, treatment=proposed_treatment, protocols=proposed_protocols,
+                          contraindications=from_rules, held_by=holders(red_flags, suspected, lib), lib=lib)
+    imaging, treatment = policy.imaging, policy.treatment
+    contraindications, suggestions = policy.contraindications, policy.suggested_protocols
     scores = [s for s in (compute_score(d, encounter, lib.items) for d in lib.scores.values()) if s.answered]
     level = localise(encounter, lib.items, lib.lookalikes)
 
@@ -261,7 +255,7 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
 
     refs: list[str] = []
     for group in (red_flags, run.clusters, run.decisions, scores, differential, imaging, treatment,
-                  contraindications, suggestions):
+                  contraindications, suggestions, policy.do_not):
         for entry in group:
             refs.extend(entry.references)
     if level is not None:
@@ -270,7 +264,8 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
         urgency=urgency, stop_examination=emergency, headline=headline, red_flags=red_flags,
         clusters=run.clusters, decisions=run.decisions, scores=scores, level=level,
         differential=differential, imaging=imaging, treatment=treatment,
-        contraindications=contraindications, suggested_protocols=suggestions, held_back=held,
+        contraindications=contraindications, suggested_protocols=suggestions, held_back=policy.held_back,
+        do_not=policy.do_not, suspected=suspected,
         flags=[r.id for r in fired if isinstance(r.effect, FlagEffect)],
         references=list(dict.fromkeys(refs)),
     )

@@ -143,6 +143,7 @@ class ImagingSuggestion(_Out):
     acr_topic: str | None
     acr_version: str | None
     verification: Verification
+    classes: list[str] = Field(default_factory=list, description="hold-back classes (see the pack schema)")
     reason: str
     references: list[str]
 
@@ -167,13 +168,36 @@ class ProtocolSuggestion(_Out):
     id: str
     protocol: str
     why: str
+    classes: list[str] = Field(default_factory=list)
     references: list[str]
 
 
 class HeldBack(_Out):
-    id: str
+    """A suggestion the hold-back policy took out of the plan, with its reason and its holders."""
+
+    id: str = Field(description="the rule that proposed it")
     title: str
     why: str
+    kind: Literal["imaging", "treatment", "treatment_step", "protocol"] = "treatment"
+    text: str | None = Field(default=None, description="the step, when one step of a pathway is held back")
+    classes: list[str] = Field(default_factory=list)
+    held_by: list[str] = Field(default_factory=list, description="red flags or suspected diagnoses holding it")
+    forbidden: bool = Field(default=False, description="true when a holder forbids it outright ('do not')")
+
+
+class DoNot(_Out):
+    """A class of advice that must not be given while a red flag or suspected diagnosis stands."""
+
+    advice_class: str = Field(alias="class", serialization_alias="class")
+    label: str
+    why: str
+    held_by: str
+    holder_title: str
+    also_held_by: list[str] = Field(default_factory=list)
+    withheld: list[str] = Field(default_factory=list, description="rules whose suggestions were withheld because of it")
+    references: list[str]
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class Assessment(_Out):
@@ -191,6 +215,10 @@ class Assessment(_Out):
     treatment: list[TreatmentPathway]
     contraindications: list[Contraindication]
     suggested_protocols: list[ProtocolSuggestion]
-    held_back: list[HeldBack] = Field(default_factory=list, description="routine suggestions held back by an EMERGENCY")
+    held_back: list[HeldBack] = Field(
+        default_factory=list, description="suggestions the hold-back policy took out, each with its reason and holders"
+    )
+    do_not: list[DoNot] = Field(default_factory=list, description="classes of advice forbidden by a red flag or suspected diagnosis")
+    suspected: list[str] = Field(default_factory=list, description="diagnosis ids the hold-back policy treats as suspected")
     flags: list[str] = Field(default_factory=list, description="ids of intermediate flag rules that fired")
     references: list[str] = Field(description="every reference key cited above, in order of first use")

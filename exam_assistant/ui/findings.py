@@ -151,17 +151,25 @@ def normal_finding(item: Item, existing: Finding | None) -> Finding | None:
             right="normal" if s.right == NOT_TESTED else s.right,
         )
     if answer == "yes_no":
-        return existing if isinstance(existing, YesNo) and existing.value != "unknown" else YesNo(value="no")
+        # a bulk "no" is marked, so the note can say "no (all-negative screen)" instead of "denied"
+        return existing if isinstance(existing, YesNo) and existing.value != "unknown" else YesNo(value="no", screen=True)
     return existing
 
 
 def has_normal(item: Item, include_questions: bool = False) -> bool:
-    """Whether the "normal" shortcut may fill ``item``. A yes/no *question* (history, or a
-    criterion like "no better explanation") is filled only when ``include_questions`` is set,
-    because "no" is not always the reassuring answer; signs and tests are always filled."""
+    """Whether a bulk shortcut may fill ``item``.
+
+    The "no" button (``include_questions``) answers only yes/no questions the *patient* answers:
+    never a bedside sign, a laboratory result or a clinician's judgement nobody checked. The
+    "normal" button fills examination findings only (tests, grades and signs), never questions.
+    """
+    if include_questions:
+        return item.answer == "yes_no" and item.source == "patient"
+    if item.source != "examination":
+        return False
     if item.answer in ("sided_test", "mrc", "reflex", "sensation"):
         return True
-    return item.answer == "yes_no" and (include_questions or item.kind != "question")
+    return item.answer == "yes_no" and item.kind != "question"
 
 
 def option_text(item: Item, value: str) -> str:

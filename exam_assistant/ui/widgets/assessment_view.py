@@ -60,6 +60,7 @@ def assessment_view(a: Assessment, library: Library) -> None:
         _why(flag.id, flag.reason, flag.references, library)
         for dx_id in flag.suggests:
             condition_link(dx_id, library)
+    do_not(a)
     if a.decisions:
         st.markdown("##### Decision rules and points scores")
         for d in a.decisions:
@@ -115,7 +116,25 @@ def assessment_view(a: Assessment, library: Library) -> None:
         for ci in a.contraindications:
             label = library.items[ci.item].label if ci.item in library.items else ci.item
             st.markdown(f"- {ICON_BLOCKED} {md(label)}: {md(ci.why)}")
-    if a.held_back:
-        st.markdown("##### Held back until the red flag is dealt with")
-        for h in a.held_back:
-            st.markdown(f"- {md(h.title)}: {md(h.why)}")
+    held_back(a)
+
+
+def do_not(a: Assessment) -> None:
+    """'Do not' lines sit with the red flags, never below the plan they forbid."""
+    if not a.do_not:
+        return
+    with st.container(border=True, key="do-not"):
+        st.markdown("##### Do not")
+        for d in a.do_not:
+            withheld = f" (withheld: {md(', '.join(d.withheld))})" if d.withheld else ""
+            st.markdown(f"- {ICON_BLOCKED} **{md(d.label)}** — {md(d.why)} *({md(d.holder_title)})*{withheld}")
+
+
+def held_back(a: Assessment) -> None:
+    suppressed = [h for h in a.held_back if not h.forbidden]
+    if not suppressed:
+        return
+    st.markdown("##### Held back until the red flag is dealt with")
+    for h in suppressed:
+        what = f"{h.title}: {h.text}" if h.text else h.title
+        st.markdown(f"- {md(what)} — {md(h.why)}")

@@ -50,7 +50,9 @@ def live_panel(encounter: Encounter | None, assessment: Assessment | None) -> No
             ))
         if assessment.imaging:
             st.markdown(f"**Imaging:** {imaging_line(assessment.imaging[0])}")
-        elif assessment.held_back:
-            st.markdown("**Imaging:** held back by the emergency")
+        elif any(h.kind == "imaging" for h in assessment.held_back):
+            st.markdown("**Imaging:** held back by the red flag")
+        for d in assessment.do_not:
+            st.markdown(f"**Do not:** {md(d.label)} ({md(d.holder_title)})")
         if not (assessment.clusters or top or assessment.imaging or assessment.level):
             st.caption("Nothing to show yet: record the history and tests.")
