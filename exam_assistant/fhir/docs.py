@@ -9,9 +9,7 @@ import sys
 
 from exam_assistant.fhir.codes import (
     codesystem_url,
-    codesystem_version,
     load_codes,
-    project_concepts,
     questionnaire_url,
 )
 from exam_assistant.fhir.observations import EXAMINATION_KINDS
@@ -70,14 +68,14 @@ def fhir_markdown(library: Library) -> str:
             lines.append(f"| {group} `{key}` | {code.system} | `{code.code}` | {code.display} | {code.source} |")
     lines += ["", "### Looked at and not used", "", "| code | proposed for | why not |", "| --- | --- | --- |"]
     lines += [f"| `{n.code}` ({n.system}) | `{n.proposed_for}` | {n.reason} |" for n in codes.not_used]
-    concepts = project_concepts(library)
     lines += [
         "",
         "## The project's CodeSystem",
         "",
         f"- URL: `{codesystem_url()}`",
-        f"- Version: `{codesystem_version(library)}` (changes whenever a pack's id or version does)",
-        f"- Concepts: {len(concepts)}: item, section, score, rule and diagnosis ids as in the packs; choice options and",
+        "- Version: `packs-` and the first 12 hex digits of the SHA-256 of the loaded packs' `id@version` lines,",
+        "  so it changes whenever a pack's id or version does (the bundle's CodeSystem carries the value).",
+        "- Concepts: item, section, score, rule and diagnosis ids as in the packs; choice options and",
         "  criteria as `<item id>:<value>`; fixed values `answer.*`, `result.*`, `sensation.*`, `tier.*`, `setting.*`.",
         "",
         "## Questionnaires (one per pack)",
