@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from exam_assistant.fhir.codes import RESULTS, SENSATION, YES_NO, option_code, project_coding
+from exam_assistant.fhir.codes import RESULTS, SENSATION, YES_NO, extension_url, option_code, project_coding
 from exam_assistant.models import (
     Choice,
     Finding,
@@ -28,6 +28,7 @@ from exam_assistant.protocol import Item
 
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 SIDES = ("left", "right")
+SCREEN = "screen-answer"
 
 
 class AnswerError(ValueError):
@@ -90,7 +91,10 @@ def response_item(item: Item, finding: Finding) -> dict[str, Any]:
     """The QuestionnaireResponse item holding this finding."""
     out: dict[str, Any] = {"linkId": item.id, "text": item.label}
     if isinstance(finding, YesNo):
-        return {**out, "answer": [{"valueCoding": _coding(f"answer.{finding.value}", YES_NO[finding.value])}]}
+        answer: dict[str, Any] = {"valueCoding": _coding(f"answer.{finding.value}", YES_NO[finding.value])}
+        if getattr(finding, "screen", False):  # answered by the all-negative screen button, not asked alone
+            answer["extension"] = [{"url": extension_url(SCREEN), "valueBoolean": True}]
+        return {**out, "answer": [answer]}
     if isinstance(finding, Choice | MultiChoice):
         labels = {o.value: o for o in item.options}
         values = [finding.value] if isinstance(finding, Choice) else finding.values
@@ -183,7 +187,10 @@ def finding_from(item: Item, node: dict[str, Any]) -> Finding | None:
     link = item.id
     if item.answer == "yes_no":
         answer = _one(node, link)
-        return YesNo.model_validate({"value": _code(answer, link, "answer.")}) if answer else None
+        if answer is None:
+            return None
+        screened = any(e.get("url") == extension_url(SCREEN) and e.get("valueBoolean") for e in answer.get("extension") or [])
+        return YesNo.model_validate({"value": _code(answer, link, "answer."), **({"screen": True} if screened else {})})
     if item.answer == "choice":
         answer = _one(node, link)
         return Choice(value=_code(answer, link, f"{item.id}:")) if answer else None

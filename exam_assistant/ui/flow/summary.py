@@ -161,5 +161,12 @@ def finish_step(flow: Flow) -> None:
                            data=build, file_name=name, mime="application/pdf", on_click="ignore",
                            type="primary" if enc.status == "final" else "secondary", key=flow.key("pdf"))
     if enc.status == "final":
+        # Imported here: fhir.resources is only needed once a note is final, not on every page load.
+        from exam_assistant.fhir.download import bundle_builder, bundle_filename
+
+        st.download_button("Download as FHIR R4 (JSON)", file_name=bundle_filename(enc), mime="application/fhir+json",
+                           data=bundle_builder(enc, flow.library, clinic_profile(), flow.store, flow.actor()),
+                           on_click="ignore", key=flow.key("fhir"),
+                           help="The note as structured data (FHIR R4 document Bundle) for an EHR or registry")
         st.button("Start a follow-up visit", on_click=start_new_version, args=(*args, "follow_up"),
                   key=flow.key("follow_up"), help="A new draft carrying over the patient, clinician and history")
