@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exam_assistant.decision_models import Decisions
+
 ENCOUNTER_SCHEMA_VERSION = "1.0"
 MAX_NOTE_LENGTH = 20_000
 MAX_SHORT_TEXT = 300
@@ -177,6 +179,7 @@ class Encounter(_Model):
     notes: Annotated[str, Field(max_length=MAX_NOTE_LENGTH)] = ""
     previous_encounter_id: uuid.UUID | None = None
     finalised_at: datetime | None = None
+    decisions: Decisions = Field(default_factory=Decisions, description="what the clinician decided (not findings)")
 
     @field_validator("created_at", "updated_at", "finalised_at")
     @classmethod

@@ -11,8 +11,11 @@ from reportlab.platypus import BaseDocTemplate, Flowable
 from exam_assistant.engine.assessment import Assessment
 from exam_assistant.library import Library
 from exam_assistant.models import Encounter
-from reports.closing import references, signature
+from reports.appendix import appendix
+from reports.brief import assessment_brief, findings_by_source
+from reports.closing import signature
 from reports.context import NoteContext
+from reports.decided import plan_brief
 from reports.findings import sort_findings
 from reports.fonts import register_fonts
 from reports.layout import (
@@ -25,11 +28,8 @@ from reports.layout import (
     PageFurniture,
     page_template,
 )
-from reports.objective import objective
 from reports.options import ClinicProfile, NoteOptions
-from reports.plan import assessment as assessment_section
-from reports.plan import plan
-from reports.sections import age_text, details, notes, subjective, summary_box
+from reports.sections import age_text, details, notes, summary_box
 from reports.signing import SignatureSpot
 from reports.styles import TIER_WORDS
 from reports.text import plain
@@ -76,18 +76,18 @@ def furniture(ctx: NoteContext) -> PageFurniture:
 
 
 def story(ctx: NoteContext) -> list[Flowable]:
-    """The content in the issue's order; the summary box comes straight after the details, on page 1."""
+    """The short note, then the appendix. The summary box comes straight after the details, on
+    page 1: urgency, every red flag, the screen in one line, working diagnosis and decided plan."""
     s = sort_findings(ctx.encounter, ctx.library)
     return [
         *details(ctx),
         *summary_box(ctx),
-        *subjective(ctx, s),
-        *objective(ctx, s),
-        *assessment_section(ctx),
-        *plan(ctx),
+        *findings_by_source(ctx, s),
+        *assessment_brief(ctx),
+        *plan_brief(ctx),
         *notes(ctx),
-        *references(ctx),
         *signature(ctx),
+        *appendix(ctx, s),
     ]
 
 

@@ -23,8 +23,8 @@ def _head(ctx: NoteContext, *titles: str) -> list[Flowable]:
     return [Paragraph(f"<b>{escape(t)}</b>", ctx.st.cell_head) for t in titles]
 
 
-def objective(ctx: NoteContext, s: Sorted) -> list[Flowable]:
-    out = heading(ctx, "Objective")
+def objective(ctx: NoteContext, s: Sorted, title: str = "Objective") -> list[Flowable]:
+    out = heading(ctx, title)
     out += tests_table(ctx, s)
     out += other_findings(ctx, s)
     out += neuro_screen(ctx, s)
@@ -92,7 +92,7 @@ def other_findings(ctx: NoteContext, s: Sorted) -> list[Flowable]:
     return [*subheading(ctx, "Signs and measurements"), table]
 
 
-def _grade(item: Item, finding: Finding | None, side: str) -> tuple[str, bool]:
+def grade_cell(item: Item, finding: Finding | None, side: str) -> tuple[str, bool]:
     """Cell text for one item on one side, and whether it is abnormal."""
     if finding is None:
         return "–", False
@@ -132,7 +132,7 @@ def neuro_screen(ctx: NoteContext, s: Sorted) -> list[Flowable]:
             for side in ("left", "right"):
                 texts, bad = [], False
                 for item, finding in entries:
-                    text, abnormal = _grade(item, finding, side)
+                    text, abnormal = grade_cell(item, finding, side)
                     any_recorded |= finding is not None
                     texts.append(text)
                     bad |= abnormal

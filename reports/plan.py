@@ -7,6 +7,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
 
 from exam_assistant.engine.assessment import ImagingSuggestion
 from exam_assistant.protocol import ImagingStudy, TreatmentStep
+from reports.brief import done_protocols
 from reports.context import NoteContext
 from reports.flowables import Paragraph
 from reports.sections import heading, subheading
@@ -25,9 +26,9 @@ STAGE_WORDS = {
 }
 
 
-def assessment(ctx: NoteContext) -> list[Flowable]:
+def assessment(ctx: NoteContext, title: str = "Assessment") -> list[Flowable]:
     st = ctx.st
-    out = heading(ctx, "Assessment")
+    out = heading(ctx, title)
     level = ctx.assessment.level
     if level is not None:
         support = "; ".join(f"{f.label} {f.value}" for f in level.supporting)
@@ -132,11 +133,11 @@ def _steps_table(ctx: NoteContext, steps: list[TreatmentStep]) -> Table:
     return table
 
 
-def plan(ctx: NoteContext) -> list[Flowable]:
+def plan(ctx: NoteContext, title: str = "Plan") -> list[Flowable]:
     st = ctx.st
     a = ctx.assessment
     out: list[Flowable] = [CondPageBreak(40 * mm)]
-    lead = [Paragraph("Plan", st.h1), Paragraph("Imaging", st.h2)]
+    lead = [Paragraph(escape(title), st.h1), Paragraph("Imaging", st.h2)]
     if a.held_back:
         held = "; ".join(f"{h.title} ({h.why.removeprefix('held back: ')})" for h in a.held_back)
         lead.append(ctx.p(held, st.body, label="Held back for now:"))
@@ -182,9 +183,11 @@ def plan(ctx: NoteContext) -> list[Flowable]:
         out.append(
             ctx.p("No safety-netting advice came from the protocols; record the advice given in the notes.", st.body)
         )
-    if a.suggested_protocols:
+    done = done_protocols(ctx)
+    further = [sp for sp in a.suggested_protocols if sp.protocol not in done]  # only what was not done
+    if further:
         out += subheading(ctx, "Further examination suggested")
-        for sp in a.suggested_protocols:
+        for sp in further:
             loaded = ctx.library.packs.get(sp.protocol)
             title = loaded.pack.title if loaded else sp.protocol
             out.append(

@@ -89,7 +89,11 @@ def details(ctx: NoteContext) -> list[Flowable]:
 
 
 def summary_box(ctx: NoteContext) -> list[Flowable]:
-    """Urgency and every red flag with its action; first thing after the details, so on page 1."""
+    """Urgency and every red flag with its action; first thing after the details, so on page 1;
+    then the red-flag screen in one line, the working diagnosis and the plan as decided."""
+    from reports.brief import screen_line, working_diagnosis  # these build on this module
+    from reports.decided import decided_lines
+
     a, st = ctx.assessment, ctx.st
     flags = sorted(a.red_flags, key=lambda f: -TIER_ORDER[f.tier])
     fill = TIER_FILL[a.urgency]
@@ -97,15 +101,7 @@ def summary_box(ctx: NoteContext) -> list[Flowable]:
     if a.stop_examination:
         banner += " · stop the routine examination"
     rows: list[list[Flowable]] = [[Paragraph(escape(banner), st.banner)], [ctx.p(a.headline, st.flag_title)]]
-    if not flags:
-        rows.append(
-            [
-                ctx.p(
-                    "Red-flag questions not asked or not answered count as unknown, not as negative.",
-                    st.box_text,
-                )
-            ]
-        )
+    rows.append([ctx.p(screen_line(ctx), st.box_text)])  # a negative screen is one line; the list is in the appendix
     for n, flag in enumerate(flags, 1):
         found = "; ".join(f"{t.label}: {ctx.user(t.value)}" if t.value else t.label for t in flag.triggered_by)
         block: list[Flowable] = [
@@ -122,10 +118,12 @@ def summary_box(ctx: NoteContext) -> list[Flowable]:
     if a.held_back:
         held = "; ".join(f"{h.title} ({h.why.removeprefix('held back: ')})" for h in a.held_back)
         rows.append([ctx.p(held, st.box_text, label="Held back:")])
-    glance = at_a_glance(ctx)
-    if glance and not a.stop_examination:
-        lines = "<br/>".join(f"• {markup(line)}" for line in glance)
-        rows.append([Paragraph(f"<b>At a glance</b><br/>{lines}", st.box_text)])
+    rows.append([ctx.p(working_diagnosis(ctx), st.box_text, label="Working diagnosis:")])
+    decided = decided_lines(ctx)
+    plan_text = "<br/>".join(f"• {markup(ctx.user(line))}" for line in decided) or escape(
+        "no decision recorded yet (protocol suggestions are in the appendix)"
+    )
+    rows.append([Paragraph(f"<b>Plan decided</b><br/>{plan_text}", st.box_text)])
     box = Table(rows, colWidths=[ctx.width])
     style = [
         ("BOX", (0, 0), (-1, -1), 1.6, fill),
@@ -164,9 +162,9 @@ def at_a_glance(ctx: NoteContext) -> list[str]:
     return parts
 
 
-def subjective(ctx: NoteContext, s: Sorted) -> list[Flowable]:
+def subjective(ctx: NoteContext, s: Sorted, title: str = "Subjective") -> list[Flowable]:
     st = ctx.st
-    out = heading(ctx, "Subjective")
+    out = heading(ctx, title)
     if ctx.encounter.chief_complaint.strip():
         out.append(ctx.p(ctx.encounter.chief_complaint, st.body, label="Presenting complaint:", user=True))
     rows = [[Paragraph("<b>History</b>", st.cell_head), Paragraph("<b>Recorded</b>", st.cell_head)]]

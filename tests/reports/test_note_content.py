@@ -13,23 +13,30 @@ from exam_assistant.models import Encounter, Number, SidedTest, SideResult, Text
 from tests.reports.conftest import EXAMPLES, Render, example, finalised, save_artifact
 from tests.reports.pdftext import all_text, pages_text, reader, squashed
 
-SECTIONS_IN_ORDER = [
+SECTIONS_IN_ORDER = [  # the short note, then the appendix with the evidence in full
     "Clinical note: neck, upper back and arm examination",
     "URGENCY:",
-    "Subjective",
-    "Objective",
+    "Working diagnosis:",
+    "Plan decided",
+    "Findings",
+    "Reported by the patient",
+    "Examination",
+    "Assessment",
+    "Plan",
+    "Safety-netting",
+    "Clinician's notes",
+    "Signature",
+    "This note was prepared with Exam Assistant",
+    "Appendix",
+    "History and red-flag screen",
+    "Examination in full",
     "Tests",
     "Neurological screen by level",
     "Test clusters",
-    "Assessment",
     "Differential diagnosis",
-    "Plan",
+    "Protocol suggestions",
     "Imaging",
-    "Safety-netting",
-    "Clinician's notes",
     "References",
-    "Signature",
-    "This note was prepared with Exam Assistant",
 ]
 
 
@@ -54,7 +61,7 @@ def test_every_section_heading_is_in_the_note_in_the_issue_order(c6_pdf: bytes) 
 
 def test_signature_block_has_name_role_registration_signature_and_date(c6_pdf: bytes) -> None:
     """The signature block names the clinician, role and registration and has the signing date."""
-    last = pages_text(c6_pdf)[-1]
+    last = next(t for t in pages_text(c6_pdf) if "Registration no." in t)
     for expected in (
         "Clinician",
         "Dr Sam Okafor",
@@ -124,10 +131,12 @@ def test_summary_box_on_page_one_lists_every_red_flag_with_its_action(
 
 
 def test_no_red_flag_is_said_plainly_and_unanswered_screen_is_not_negative(render: Render) -> None:
-    """Without red flags the box says so and that unasked questions count as unknown."""
+    """Without red flags the box says so, the negative screen is one line, and unasked questions
+    count as unknown."""
     first = pages_text(render(example("neck_pain_normal_exam")))[0]
     assert "URGENCY: ROUTINE" in first
-    assert "count as unknown, not as negative" in first
+    assert re.search(r"Red-flag screen negative: \d+ items, listed in the appendix\.", first)
+    assert "not asked: unknown, not negative" in squashed(first) or "not asked: unknown, not" in first
 
 
 def test_only_cited_references_are_listed(render: Render, note_library: Library) -> None:
