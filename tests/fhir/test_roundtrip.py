@@ -118,8 +118,23 @@ def test_cli_export_of_a_missing_file_exits_3(tmp_path: Path) -> None:
 
 
 def test_fhir_commands_load_only_the_fhir_area() -> None:
-    """`export fhir` and `import fhir` import only the FHIR area; `export pdf` keeps only the reports area."""
+    """`export fhir` and `import fhir` import only the FHIR area, `export pdf` only the reports area; `export --help` both."""
     assert areas_for(["export", "fhir", "e.json", "-o", "b.json"]) == ["exam_assistant.fhir.cli"]
     assert areas_for(["import", "fhir", "b.json"]) == ["exam_assistant.fhir.cli"]
     assert areas_for(["export", "pdf", "e.json"]) == ["reports.cli"]
-    assert areas_for(["export", "--help"]) == ["reports.cli", "exam_assistant.fhir.cli"]
+    assert {"reports.cli", "exam_assistant.fhir.cli"} <= set(areas_for(["export", "--help"]) or [])
+
+
+def test_answers_given_by_the_screen_button_keep_their_mark(library: Library) -> None:
+    """A 'no' recorded by the all-negative screen button comes back marked as such; one asked alone comes back unmarked."""
+    from exam_assistant.fhir.bundle import build_bundle
+    from exam_assistant.models import YesNo
+    from tests.fhir.conftest import example
+
+    encounter = example("neck_pain_normal_exam.json", library)
+    findings = {**encounter.findings, "history.fever": YesNo(value="no", screen=True),
+                "history.weight_loss": YesNo(value="no")}
+    screened = encounter.model_copy(update={"findings": findings})
+    back = encounter_from_bundle(json.loads(json.dumps(build_bundle(screened, library))), library)
+    assert back.findings["history.fever"] == YesNo(value="no", screen=True)
+    assert back.findings["history.weight_loss"] == YesNo(value="no", screen=False)
