@@ -15,10 +15,14 @@ from exam_assistant.engine.assess import assess
 from exam_assistant.library import Library
 from exam_assistant.models import Encounter
 from exam_assistant.validation import library_problems
+from tests.engine.policy_invariants import policy_violations, visible_units
 
 VIGNETTES = sorted((Path(__file__).resolve().parents[1] / "vignettes").glob("*.yaml"))
 KNOWN_KEYS = {"urgency", "red_flags", "absent_red_flags", "top_differential", "top3_differential",
-              "imaging_first_contains", "level", "level_side", "clusters", "contraindicated", "not_contraindicated"}
+              "imaging_first_contains", "level", "level_side", "clusters", "contraindicated", "not_contraindicated",
+              # the seams: where two rules meet (see docs/safety.md)
+              "do_not", "visible_classes_absent", "shown", "held_back", "not_shown", "visible_text_absent",
+              "suspected"}
 
 
 def load(path: Path) -> tuple[Encounter, dict[str, Any]]:
@@ -71,3 +75,28 @@ def test_vignette(path: Path, library: Library) -> None:
         assert item in contraindicated
     for item in expect.get("not_contraindicated") or []:
         assert item not in contraindicated
+    _check_seams(result, library, expect)
+
+
+def _check_seams(result: Any, library: Library, expect: dict[str, Any]) -> None:
+    """Every vignette obeys the hold-back policy; seam vignettes also name what must and must not show."""
+    assert policy_violations(result, library) == []
+    units = visible_units(result, library)
+    shown = {rule_id for rule_id, _, _ in units}
+    visible_classes = {c for _, classes, _ in units for c in classes}
+    text = " ".join(t for _, _, t in units).lower()
+    text += " " + " ".join(a.study for i in result.imaging for a in i.alternatives).lower()
+    for cls in expect.get("do_not") or []:
+        assert cls in {d.advice_class for d in result.do_not}, f"no 'do not {cls}': {[d.advice_class for d in result.do_not]}"
+    for cls in expect.get("visible_classes_absent") or []:
+        assert cls not in visible_classes, f"{cls} visible in {[u[0] for u in units if cls in u[1]]}"
+    for rule_id in expect.get("shown") or []:
+        assert rule_id in shown, f"{rule_id} not shown; shown {sorted(shown)}"
+    for rule_id in expect.get("not_shown") or []:
+        assert rule_id not in shown, f"{rule_id} shown"
+    for rule_id in expect.get("held_back") or []:
+        assert rule_id in {h.id for h in result.held_back}, f"{rule_id} not held back: {[h.id for h in result.held_back]}"
+    for words in expect.get("visible_text_absent") or []:
+        assert words.lower() not in text, f"'{words}' still visible"
+    for dx in expect.get("suspected") or []:
+        assert dx in result.suspected, f"{dx} not suspected: {result.suspected}"
