@@ -178,7 +178,10 @@ AREAS: dict[str, str] = {
     "import": "exam_assistant.fhir.cli",
 }
 # A subcommand living in another area than its command: ``export fhir`` needs neither reportlab nor the store.
-SUBCOMMAND_AREAS: dict[tuple[str, str], str] = {("export", "fhir"): "exam_assistant.fhir.cli"}
+SUBCOMMAND_AREAS: dict[tuple[str, str], str] = {
+    ("export", "fhir"): "exam_assistant.fhir.cli",
+    ("export", "handout"): "reports.handout_cli",
+}
 CORE_COMMANDS = {"protocols", "encounter", "assess"}
 
 

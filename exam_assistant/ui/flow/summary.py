@@ -160,6 +160,12 @@ def finish_step(flow: Flow) -> None:
         st.download_button("Download the note (PDF)" if enc.status == "final" else "Download a draft PDF",
                            data=build, file_name=name, mime="application/pdf", on_click="ignore",
                            type="primary" if enc.status == "final" else "secondary", key=flow.key("pdf"))
+    from reports.handout import handout_builder  # reportlab only when the finish step shows
+
+    st.download_button("Download the patient handout (PDF)", data=handout_builder(enc, flow.library, clinic_profile()),
+                       file_name=f"patient-handout-{enc.visit_date.isoformat()}.pdf", mime="application/pdf",
+                       on_click="ignore", key=flow.key("handout"),
+                       help="One or two pages in plain words for the patient to take home")
     if enc.status == "final":
         # Imported here: fhir.resources is only needed once a note is final, not on every page load.
         from exam_assistant.fhir.download import bundle_builder, bundle_filename

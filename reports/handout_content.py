@@ -1,0 +1,165 @@
+"""What the patient handout says, as plain data: chosen from the assessment, worded by the condition guide.
+
+The condition guide's ``patient`` fields hold the wording; this module only chooses which
+conditions to explain and in what order. A condition behind a raised red flag always comes first
+and is never left out; its wording explains the next step calmly ("we have arranged ... because").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from exam_assistant.condition_guide import ConditionGuideEntry, Statement
+from exam_assistant.engine.assessment import Assessment
+from exam_assistant.library import Library
+from exam_assistant.models import Encounter
+from exam_assistant.protocol import TIER_ORDER
+
+# The non-specific neck pain entry carries the general warning signs every patient is given.
+GENERAL_SAFETY_NET = "nonspecific_neck_pain"
+MAX_CONDITIONS = 3
+MAX_TO_DO = 6
+MAX_SEEK_HELP = 9
+EMERGENCY_HEADING = "Go to the emergency department or call emergency services if"
+_TRAILING_ALIASES = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    labelled: list[tuple[str, str]] = field(default_factory=list)  # (label printed in bold, text)
+    bullets: list[str] = field(default_factory=list)
+    note: str = ""  # a small line under the heading (e.g. that a plan is only suggested)
+    urgent: bool = False  # drawn as a framed box
+
+
+@dataclass(frozen=True)
+class Handout:
+    title: str
+    visit: date
+    sections: list[Section]
+
+
+def chosen_conditions(assessment: Assessment, library: Library) -> list[ConditionGuideEntry]:
+    """Red-flag conditions first (most urgent flag first), then the top of the differential."""
+    red = red_flag_ids(assessment, library)
+    likely = [d.id for d in assessment.differential[:1] if d.id in library.conditions]
+    chosen = list(dict.fromkeys([*red, *likely]))
+    # red-flag conditions are never cut; the cap applies only to what follows them
+    return [library.conditions[d] for d in chosen[: max(MAX_CONDITIONS, len(red))]]
+
+
+def _texts(groups: list[list[Statement]], limit: int | None = None) -> list[str]:
+    out = list(dict.fromkeys(s.text for group in groups for s in group))
+    return out[:limit] if limit is not None else out
+
+
+def _found(assessment: Assessment) -> Section:
+    lines = ["We asked about your symptoms and examined your neck, shoulders and arms."]
+    if assessment.red_flags:
+        lines.append("Some of what we found needs a prompt check. The next part explains why.")
+    else:
+        lines.append("We found no warning signs of a serious problem.")
+    if assessment.level is not None:
+        side = {"left": "left side", "right": "right side", "bilateral": "both sides"}[assessment.level.side]
+        lines.append(f"The tests suggest a nerve in your neck is irritated, on the {side}.")
+    return Section("What we found", paragraphs=lines)
+
+
+def red_flag_ids(assessment: Assessment, library: Library) -> list[str]:
+    """Conditions behind the raised red flags that the guide explains, most urgent flag first."""
+    ids: list[str] = []
+    for flag in sorted(assessment.red_flags, key=lambda f: -TIER_ORDER[f.tier]):
+        ids += [d for d in flag.suggests if d in library.conditions]
+    return list(dict.fromkeys(ids))
+
+
+def _explained(entries: list[ConditionGuideEntry], library: Library) -> list[tuple[str, str]]:
+    out = []
+    for e in entries:
+        name = _TRAILING_ALIASES.sub("", library.diagnoses[e.diagnosis].name)  # the medical name, no alias list
+        out.append((f"{name}.", " ".join(s.text for s in e.patient.what_it_is)))
+    return out
+
+
+def _probably(entries: list[ConditionGuideEntry], red: list[str], library: Library) -> list[Section]:
+    """'What it probably is' for the likely condition; a red-flag condition is a check, not a verdict."""
+    likely = [e for e in entries if e.diagnosis not in red]
+    checks = [e for e in entries if e.diagnosis in red]
+    out = []
+    if likely:
+        out.append(Section("What it probably is", labelled=_explained(likely, library)))
+    elif checks:
+        out.append(Section("What it probably is", paragraphs=[
+            "We need the check below before we can say for sure what is causing your symptoms."]))
+    else:
+        out.append(Section("What it probably is", paragraphs=[
+            "We cannot yet say what is causing your symptoms. Your clinician will explain the next step."]))
+    if checks:
+        out.append(Section("What we want to check quickly", labelled=_explained(checks, library)))
+    return out
+
+
+def _decided(encounter: Encounter) -> list[str]:
+    """Lines of what the clinician decided, when the encounter records decisions (else empty)."""
+    decisions: Any = getattr(encounter, "decisions", None)
+    if decisions is None or getattr(decisions, "empty", True):
+        return []
+    lines = [f"A scan: {r.study}." for r in decisions.imaging_requests]
+    lines += [f"A referral to {r.to}." for r in decisions.referrals]
+    lines += [f"Medicine: {p.drug} {p.dose}, {p.frequency}, for {p.duration}." for p in decisions.prescriptions]
+    lines += [str(a) for a in decisions.advice]
+    if decisions.shared_decision:
+        lines.append(str(decisions.shared_decision))
+    return lines
+
+
+def _plan(encounter: Encounter, entries: list[ConditionGuideEntry]) -> Section:
+    decided = _decided(encounter)
+    if decided:
+        return Section("What we decided", bullets=decided)
+    return Section("The plan we suggest", bullets=_texts([e.patient.next_step for e in entries]),
+                   note="This plan comes from your examination. Your clinician will go through it with you.")
+
+
+def _come_back(encounter: Encounter, entries: list[ConditionGuideEntry], library: Library) -> Section:
+    lines = _texts([e.patient.when_to_come_back for e in entries])
+    decisions: Any = getattr(encounter, "decisions", None)
+    follow_up = getattr(decisions, "follow_up", None)
+    if isinstance(follow_up, date):
+        lines.insert(0, f"Your next visit: {follow_up.isoformat()}.")
+    if not lines and GENERAL_SAFETY_NET in library.conditions:
+        lines = _texts([library.conditions[GENERAL_SAFETY_NET].patient.when_to_come_back])
+    return Section("When to come back", bullets=lines)
+
+
+def _seek_help(entries: list[ConditionGuideEntry], library: Library) -> Section:
+    groups = [e.patient.seek_help_now for e in entries]
+    general = library.conditions.get(GENERAL_SAFETY_NET)
+    if general is not None:
+        groups.append(general.patient.seek_help_now)
+    lines = _texts(groups, MAX_SEEK_HELP)
+    if not lines:  # only when a clinic's library lacks the guide: the section is never left out
+        lines = ["You feel much worse, or you are worried something serious is happening."]
+    return Section(EMERGENCY_HEADING, bullets=lines, urgent=True)
+
+
+def handout_content(encounter: Encounter, assessment: Assessment, library: Library) -> Handout:
+    entries = chosen_conditions(assessment, library)
+    red = red_flag_ids(assessment, library)
+    to_do = _texts([e.patient.what_to_do for e in entries], MAX_TO_DO)
+    if not to_do and GENERAL_SAFETY_NET in library.conditions:
+        to_do = _texts([library.conditions[GENERAL_SAFETY_NET].patient.what_to_do], MAX_TO_DO)
+    sections = [
+        _found(assessment),
+        *_probably(entries, red, library),
+        _plan(encounter, entries),
+        Section("What to do now", bullets=to_do),
+        _come_back(encounter, entries, library),
+        _seek_help(entries, library),
+    ]
+    return Handout(title="About your visit", visit=encounter.visit_date, sections=sections)
