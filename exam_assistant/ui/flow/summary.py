@@ -11,7 +11,9 @@ import streamlit as st
 from exam_assistant.library import Library
 from exam_assistant.models import Encounter
 from exam_assistant.store import ConflictError, EncounterRepository, InvalidEncounterError, default_database_url
+from exam_assistant.suggestions import unexplained_declines
 from exam_assistant.ui.clinic_settings import load_signer, signer_path
+from exam_assistant.ui.flow.decisions import decisions_panel
 from exam_assistant.ui.resources import clinic_profile
 from exam_assistant.ui.session import Flow, Notice, signed_in_user
 from exam_assistant.ui.signer import resolve_signer
@@ -59,6 +61,7 @@ def summary_step(flow: Flow) -> None:
         return
     st.subheader("Summary and assessment")
     assessment_view(assessment, flow.library)
+    decisions_panel(flow)
     clusters = [c for c in assessment.clusters if c.lr_positive is not None or c.lr_negative is not None]
     if clusters and not flow.read_only:
         with st.expander("Adjust the pre-test probability of a cluster"):
@@ -101,6 +104,11 @@ def finalise(prefix: str, store: EncounterRepository, library: Library) -> None:
                             signed_in_user())
     if isinstance(signer, str):
         flow.notify(Notice("error", signer))
+        return
+    assessment = flow.assessment
+    if assessment is not None and unexplained_declines(draft.encounter.decisions, assessment):
+        flow.notify(Notice("error", "Not finalised: a red flag is raised and a declined suggestion has no reason. "
+                                    "Give the reason on the summary step."))
         return
     if signer != draft.encounter.clinician:  # saved first, so the frozen note names who signed
         flow.update(clinician=signer.model_dump())
