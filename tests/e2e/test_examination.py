@@ -129,10 +129,15 @@ def test_two_clinicians_at_once_never_see_each_others_data(
 
 
 def test_emergency_shows_the_stop_banner_on_every_step(app_server: AppServer, page: Page) -> None:
-    """rf.cord_compression: the stop banner appears at once and stays at the top of every step."""
+    """rf.cord_compression: the stop dialog opens at once; once closed, the stop banner stays at
+    the top of every step."""
     new_patient(page, app_server.url, "Emma Urgent")
     pick(page, label("history.sphincter_change"), "Yes")
-    banner = page.get_by_text("EMERGENCY: stop the examination")
+    expect(page.get_by_role("dialog")).to_contain_text("Stop the examination")
+    page.get_by_role("button", name="I have read this: close").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    wait_idle(page)
+    banner = page.get_by_test_id("stHeadingWithActionElements").filter(has_text="EMERGENCY: stop the examination")
     expect(banner).to_be_visible()
     shot(page, "emergency_history")
     page.get_by_role("radiogroup", name="Examination step").get_by_role("radio", name="4. Summary").click()

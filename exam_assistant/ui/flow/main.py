@@ -13,12 +13,13 @@ from exam_assistant.ui.flow.choose import choose_step
 from exam_assistant.ui.flow.examine import panel_step
 from exam_assistant.ui.flow.history import history_step
 from exam_assistant.ui.flow.patient import SEX, patient_step
-from exam_assistant.ui.flow.progress import go_to, nav_buttons, progress
+from exam_assistant.ui.flow.progress import nav_buttons, progress
 from exam_assistant.ui.flow.summary import finish_step, start_new_version, summary_step
 from exam_assistant.ui.session import DEFAULT_PREFIX, Flow
 from exam_assistant.ui.text import ICON_DONE, ICON_ERROR, ICON_WARNING, md
 from exam_assistant.ui.widgets.banner import red_flag_banner
 from exam_assistant.ui.widgets.live_panel import live_panel
+from exam_assistant.ui.widgets.urgency import emergency_dialog, scroll_to_top_on_step_change, urgency_bar
 
 
 def _reload(prefix: str, store: EncounterRepository, library: Library) -> None:
@@ -38,15 +39,6 @@ def _notices(flow: Flow) -> None:
     if flow.library.problems:
         st.warning(f"{len(flow.library.problems)} problem(s) while loading the protocol packs: "
                    "some packs may be missing. See the Protocol library page for details.", icon=ICON_WARNING)
-
-
-def _emergency_shortcut(flow: Flow) -> None:
-    """In an EMERGENCY the routine examination stops: offer the way straight to the note."""
-    assessment = flow.assessment
-    if assessment is None or not assessment.stop_examination or flow.step in (steps.SUMMARY, steps.FINISH):
-        return
-    st.button("Stop here: go to the summary and record the note", type="primary", key=flow.key("to_summary"),
-              on_click=go_to, args=(flow.prefix, flow.store, flow.library, steps.SUMMARY))
 
 
 def _patient_line(flow: Flow) -> None:
@@ -96,8 +88,9 @@ def exam_flow(
     flow.start_full_run()
     flow.sync_with_url()
     with container if container is not None else st.container():
+        scroll_to_top_on_step_change(flow)
+        urgency_bar(flow)
         red_flag_banner(flow.assessment)
-        _emergency_shortcut(flow)
         _notices(flow)
         _patient_line(flow)
         all_steps = steps.steps_for(flow.encounter, flow.library)
@@ -110,3 +103,4 @@ def exam_flow(
             nav_buttons(flow, all_steps, index)
     with st.sidebar:
         live_panel(flow.encounter, flow.assessment)
+    emergency_dialog(flow)

@@ -6,9 +6,11 @@ import streamlit as st
 
 from exam_assistant.engine.assessment import Assessment, ClusterResult, ImagingSuggestion
 from exam_assistant.models import Encounter
-from exam_assistant.ui.text import md, percent, tier_label
+from exam_assistant.ui.text import TIER_ICON, TIER_WORD, md, percent, tier_label
 
 TOP_DIFFERENTIAL = 3
+# colour repeats what the word and the icon already say (never colour alone)
+TIER_COLOUR = {"EMERGENCY": "red", "SAME_DAY": "red", "URGENT": "orange", "ROUTINE": "green"}
 
 
 def cluster_line(c: ClusterResult) -> str:
@@ -35,7 +37,8 @@ def live_panel(encounter: Encounter | None, assessment: Assessment | None) -> No
         st.markdown(f"**Patient:** {md(encounter.patient.name)}, {encounter.age} y")
         if encounter.status == "final":
             st.markdown("**Status:** final note (read-only)")
-        st.markdown(f"**Urgency:** {tier_label(assessment.urgency)}")
+        urgency = assessment.urgency
+        st.badge(f"Urgency: {TIER_WORD[urgency]}", icon=TIER_ICON[urgency], color=TIER_COLOUR[urgency])  # type: ignore[arg-type]
         for flag in assessment.red_flags:
             st.markdown(f"- {tier_label(flag.tier)}: {md(flag.title)}")
         if assessment.clusters:

@@ -1,0 +1,91 @@
+"""The consultation in a real browser: urgency is seen where the clinician is looking.
+
+Streamlit scrolls inside its main block (``stMain``), so "scrolled down" and "at the top" are
+read from that element's ``scrollTop``; "in view" means the element's box lies inside the
+1400x1000 viewport.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from exam_assistant.library import cached_library
+from tests.e2e.actions import new_patient, next_step, pick, radio
+from tests.e2e.conftest import ARTIFACTS, AppServer, wait_idle
+
+LIB = cached_library()
+VIEWPORT_HEIGHT = 1000
+MAIN = '[data-testid="stMain"]'
+
+
+ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+
+def label(item_id: str) -> str:
+    return LIB.items[item_id].label
+
+
+def scroll_top(page: Page) -> int:
+    return int(page.evaluate(f"() => document.querySelector('{MAIN}').scrollTop"))
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, f"{selector} is not drawn"
+    return box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT_HEIGHT and box["height"] > 0
+
+
+def test_emergency_raised_while_scrolled_down_is_in_view_at_once(app_server: AppServer, page: Page) -> None:
+    """rf.aortic_dissection: "abrupt, severe pain = Yes", clicked far down the history, shows an
+    ARIA alert inside the viewport, opens the EMERGENCY dialog once, and the note is one click away."""
+    new_patient(page, app_server.url, "Abe Rupt")
+    answer = radio(page, label("history.abrupt_severe_pain"), "Yes")
+    answer.scroll_into_view_if_needed()
+    assert scroll_top(page) > 1000, "the question should sit well below the top of the page"
+    answer.click()
+    expect(answer).to_have_attribute("aria-checked", "true")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Stop the examination", timeout=15_000)
+    expect(dialog).to_contain_text("Suspected acute aortic dissection")
+    wait_idle(page)
+    page.screenshot(path=str(ARTIFACTS / "consultation_emergency_dialog.png"))  # the viewport, as seen
+    page.get_by_role("button", name="I have read this: close").click()
+    expect(dialog).to_have_count(0)
+    wait_idle(page)
+    bar = page.locator('.st-key-ea-urgency-bar [role="alert"]')
+    expect(bar).to_contain_text("EMERGENCY: stop the examination")
+    assert scroll_top(page) > 1000, "the page must not have jumped: the bar is pinned where the clinician is"
+    assert in_viewport(page, '.st-key-ea-urgency-bar [role="alert"]')
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Urgency: EMERGENCY")
+    page.screenshot(path=str(ARTIFACTS / "consultation_emergency_viewport.png"))  # what the clinician sees
+    # the dialog is shown the first time only: another answer does not reopen it
+    radio(page, label("history.night_pain"), "No").click()
+    expect(radio(page, label("history.night_pain"), "No")).to_have_attribute("aria-checked", "true")
+    wait_idle(page)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    # one click from where the clinician is to the summary
+    page.get_by_role("button", name="Stop here: go to the summary and record the note").click()
+    expect(page.get_by_role("heading", name="Summary and assessment")).to_be_visible()
+    wait_idle(page)
+    assert in_viewport(page, '.st-key-ea-urgency-bar [role="alert"]')
+
+
+def test_step_change_scrolls_to_the_top(app_server: AppServer, page: Page) -> None:
+    """Leaving a long step from its bottom opens the next one at its top (history -> choice ->
+    TOS panel, then back from the bottom of the TOS panel to the long history)."""
+    new_patient(page, app_server.url, "Tom Top")
+    pick(page, label("history.positional_arm_symptoms"), "Yes")
+    nxt = page.get_by_role("button", name="Next: Protocols →")
+    nxt.scroll_into_view_if_needed()
+    assert scroll_top(page) > 1000
+    next_step(page, "Choose the examination")
+    page.wait_for_function(f"() => document.querySelector('{MAIN}').scrollTop === 0")
+    next_step(page, "Thoracic outlet syndrome tests")
+    back = page.get_by_role("button", name="← Protocols")
+    back.scroll_into_view_if_needed()
+    assert scroll_top(page) > 1000
+    page.get_by_role("radiogroup", name="Examination step").get_by_role("radio", name="2. History").click()
+    expect(page.get_by_role("heading", name="Red-flag screen")).to_be_visible()
+    wait_idle(page)
+    page.wait_for_function(f"() => document.querySelector('{MAIN}').scrollTop === 0")
+    assert in_viewport(page, 'h3:has-text("History")')

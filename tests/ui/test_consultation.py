@@ -1,0 +1,65 @@
+"""The consultation through AppTest: urgency shown where the clinician is, once per emergency."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from exam_assistant.store import EncounterRepository
+from exam_assistant.ui import steps
+from exam_assistant.ui.widgets.urgency import DIALOG_CLOSE, DIALOG_TO_NOTE, TO_NOTE, first_action
+from tests.ui.conftest import button, go_to_step, ok, page_text, start_examination, widget
+
+
+def _labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def test_first_emergency_opens_the_dialog_once(app: AppTest) -> None:
+    """rf.aortic_dissection: abrupt severe pain opens the stop dialog; closed, it stays closed
+    while the emergency stands; the sticky bar and the sidebar keep saying EMERGENCY."""
+    start_examination(app)
+    assert DIALOG_CLOSE not in _labels(app)
+    widget(app, "history.abrupt_severe_pain").set_value("yes")
+    ok(app.run())
+    assert DIALOG_CLOSE in _labels(app) and DIALOG_TO_NOTE in _labels(app)
+    text = page_text(app)
+    assert "Stop the examination." in text and "Call emergency services" in text
+    button(app, DIALOG_CLOSE).click()
+    ok(app.run())
+    assert DIALOG_CLOSE not in _labels(app)
+    widget(app, "history.night_pain").set_value("no")
+    ok(app.run())
+    assert DIALOG_CLOSE not in _labels(app), "the dialog is shown the first time only"
+    assert "EMERGENCY: stop the examination." in page_text(app)
+    assert any(b.label == TO_NOTE for b in app.button)
+    assert "Urgency: EMERGENCY" in page_text(app, app.sidebar)
+
+
+def test_dialog_leads_to_the_note_in_one_click(app: AppTest) -> None:
+    """From the dialog, one click opens the summary, where the bar still shows the emergency."""
+    start_examination(app)
+    widget(app, "history.sphincter_change").set_value("yes")
+    ok(app.run())
+    button(app, DIALOG_TO_NOTE).click()
+    ok(app.run())
+    assert "Summary and assessment" in page_text(app)
+    assert DIALOG_CLOSE not in _labels(app)
+    assert "EMERGENCY: stop the examination." in page_text(app)
+    assert TO_NOTE not in _labels(app), "already at the note: no button to get there"
+
+
+def test_an_urgent_flag_gets_the_bar_but_no_dialog(app: AppTest, store: EncounterRepository) -> None:
+    """rf.venous_tos (SAME DAY): the bar shows on every step, the EMERGENCY dialog does not open."""
+    start_examination(app)
+    widget(app, "history.arm_swelling").set_value("yes")
+    ok(app.run())
+    assert DIALOG_CLOSE not in _labels(app)
+    for step in (steps.PROTOCOLS, steps.SUMMARY):
+        go_to_step(app, step)
+        assert any("SAME DAY" in e.body and "Action:" in e.body for e in app.error), step
+
+
+def test_the_bar_states_what_to_do_not_only_to_stop() -> None:
+    action = "Stop the examination. Call emergency services now. Do not delay."
+    assert first_action(action) == "Call emergency services now."
+    assert first_action("Same-day review.") == "Same-day review."
