@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from reports.context import NoteContext
 from reports.flowables import Paragraph
+from reports.hosts import url_allowed
 from reports.sections import DISCLAIMER, heading
 from reports.signing import SignatureAnchor
 from reports.styles import INK
@@ -27,7 +28,7 @@ def references(ctx: NoteContext) -> list[Flowable]:
             text = markup(ref.citation)
             if ref.doi:
                 text += f" doi:{markup(ref.doi)}"
-            if ref.url and not ref.doi:
+            if ref.url and not ref.doi and url_allowed(ref.url):  # never a file-sharing site or mirror
                 text += f" {markup(ref.url)}"
         out.append(Paragraph(f"{n}. {text}", ctx.st.small))
     return out
