@@ -109,7 +109,8 @@ class AdvicePolicy(_Strict):
 
     # the vocabulary travels with the schema, so a pack author's editor shows what each class means
     model_config = ConfigDict(
-        extra="forbid", frozen=True, json_schema_extra={"x-advice-classes": ADVICE_CLASSES, "x-test-tags": ITEM_TAGS}
+        extra="forbid", frozen=True,
+        json_schema_extra={"x-advice-classes": dict(ADVICE_CLASSES), "x-test-tags": dict(ITEM_TAGS)},
     )
 
     suppresses: list[AdviceClass] = Field(

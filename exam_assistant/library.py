@@ -22,8 +22,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from exam_assistant import conditions as cond
-from exam_assistant.condition_guide import ConditionGuideEntry, entry_problems
 from exam_assistant.advice_policy import TierDefault
+from exam_assistant.condition_guide import ConditionGuideEntry, entry_problems
 from exam_assistant.errors import Problem
 from exam_assistant.protocol import (
     ClusterEffect,

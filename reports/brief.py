@@ -65,10 +65,17 @@ def screen_counts(ctx: NoteContext) -> tuple[int, int, int]:
     return no, other, missing
 
 
+def _bulk_answers(ctx: NoteContext) -> int:
+    """How many "no" answers came from the all-negative screen button rather than one by one."""
+    return sum(1 for f in ctx.encounter.findings.values() if isinstance(f, YesNo) and f.screen and f.value == "no")
+
+
 def screen_line(ctx: NoteContext) -> str:
     no, other, missing = screen_counts(ctx)
+    bulk = _bulk_answers(ctx)
     if not ctx.assessment.red_flags and other == 0 and no:
-        text = f"Red-flag screen negative: {no} items, listed in the appendix."
+        how = f" ({bulk} answered no (all-negative screen))" if bulk else ""
+        text = f"Red-flag screen negative: {no} items{how}, listed in the appendix."
     else:
         listed = " (listed in the appendix)" if no else ""
         text = f"Red-flag screen: {no} answered no{listed}, {other} answered yes or unsure."

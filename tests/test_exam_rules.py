@@ -581,7 +581,7 @@ def test_img_radiculopathy_deficit_comes_before_the_persistent_scenario(library:
     """Marked weakness puts MRI with urgent referral first; the elective MRI waits behind the URGENT flag."""
     result = run(library, {**RADIC, **POWER_NORMAL, "neuro.power_elbow_extension": mrc(3, 5),
                            "history.duration_weeks": number(8)})
-    assert [i.id for i in result.imaging][0] == "img.radiculopathy_deficit"
+    assert next(i.id for i in result.imaging) == "img.radiculopathy_deficit"
     [held] = [h for h in result.held_back if h.id == "img.radiculopathy_persistent"]
     assert "rf.severe_radiculopathy" in held.held_by and not held.forbidden
 
@@ -639,3 +639,40 @@ def test_tx_ntos_marks_the_3_to_6_month_trial_unverified(library: Library) -> No
     [plan] = [t for t in run(library, EAST_STOPPED).treatment if t.id == "tx.ntos"]
     assert any(s.review_in_weeks == 6 for s in plan.steps)
     assert any("3-6 months" in s.text and s.verification == "unverified" for s in plan.steps)
+
+
+# ------------------------------------------------------------------ seams fixed by the hold-back issue
+
+
+def test_img_spinal_metastasis_times_mri_by_nice_ng234(library: Library) -> None:
+    """img.spinal_metastasis asks for whole-spine MRI within 1 week; img.mscc_emergency within 24 hours."""
+    from tests.test_red_flag_rules import multi, yes
+
+    base = {"history.cancer": yes(), "history.location": multi("neck")}
+    [mets] = [i for i in run(library, base).imaging if i.id == "img.spinal_metastasis"]
+    assert mets.first is not None and "within 1 week" in mets.first.study
+    [mscc] = [i for i in run(library, {**base, "history.paraesthesia": yes()}).imaging if i.id == "img.mscc_emergency"]
+    assert mscc.first is not None and "within 24 hours" in mscc.first.study
+
+
+def test_dx_radic_ultt_negative_only_lowers_radiculopathy_a_little(library: Library) -> None:
+    """dx.radic_ultt_negative weighs -0.5 (pooled -LR about 0.57), so a Wainner-positive C6 picture still ranks first."""
+    rule = library.rules["dx.radic_ultt_negative"]
+    assert rule.effect.type == "differential" and rule.effect.weight == -0.5
+    ultt = library.items["radic.ultt_a"]
+    assert ultt.evidence[0].references == ["shen_2023"]
+
+
+def test_tos_cluster_pain2_counts_positives_on_one_arm(library: Library) -> None:
+    """tos.cluster_pain2 fires for two pain-positive manoeuvres on the left, not for one on each arm."""
+    from tests.test_red_flag_rules import SidedTest, SideResult
+
+    def test(side: str) -> SidedTest:
+        pos = SideResult(result="positive", criteria=["pain_reproduced"])
+        neg = SideResult(result="negative")
+        return SidedTest(left=pos if side == "left" else neg, right=pos if side == "right" else neg)
+
+    same = run(library, {"tos.adson": test("left"), "tos.wright": test("left")})
+    split = run(library, {"tos.adson": test("left"), "tos.wright": test("right")})
+    assert "tos.cluster_pain2" in same.flags
+    assert "tos.cluster_pain2" not in split.flags

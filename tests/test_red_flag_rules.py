@@ -736,3 +736,49 @@ def test_img_trauma_under_16_defers_to_the_paediatric_team(library: Library) -> 
     result = run(library, findings, born="2010-09-01")
     ids = [i.id for i in result.imaging]
     assert "img.trauma_under_16" in ids and "img.trauma_ct" not in ids
+
+
+# ------------------------------------------------------------------ seams fixed by the hold-back issue
+
+
+def test_rf_fracture_raised_by_older_age_without_any_injury(library: Library) -> None:
+    """rf.fracture fires at 82 for sudden thoracic pain with point tenderness and no injury, osteoporosis unknown; not at 50."""
+    base: Findings = {"history.trauma": choice("none"), "history.location": multi("thoracic_midline"),
+                      "rf.midline_spinal_tenderness": yes()}
+    assert "rf.fracture" in raised(run(library, base, born="1944-01-01"))
+    assert "rf.fracture" not in raised(run(library, base, born="1976-01-01"))
+    assert "rf.fracture" not in raised(run(library, {**base, "rf.midline_spinal_tenderness": no(),
+                                                     "history.onset": choice("gradual")}, born="1944-01-01"))
+
+
+def test_rf_add_rs_counts_abrupt_severe_or_tearing_pain_each_on_its_own(library: Library) -> None:
+    """rf.add_rs gives its pain point for abrupt onset, severe pain or tearing pain alone, at a chest, back or abdominal site."""
+    site: Findings = {"history.location": multi("neck"), "history.chest_pain": no(), "history.abdominal_pain": yes()}
+    for item in ("history.abrupt_onset", "history.severe_pain"):
+        [decision] = [d for d in run(library, {**site, item: yes()}).decisions if d.id == "rf.add_rs"]
+        assert decision.score is not None and decision.score >= 1, item
+    tearing: Findings = {"history.location": multi("interscapular"), "history.character": multi("tearing")}
+    [decision] = [d for d in run(library, tearing).decisions if d.id == "rf.add_rs"]
+    assert decision.score is not None and decision.score >= 1
+    neck_only: Findings = {"history.location": multi("neck"), "history.chest_pain": no(), "history.abdominal_pain": no(),
+                           "history.severe_pain": yes()}
+    assert not [d for d in run(library, neck_only).decisions if d.id == "rf.add_rs" and (d.score or 0) >= 1]
+
+
+def test_trauma_ccr_and_nexus_do_not_apply_to_a_thoracic_injury(library: Library) -> None:
+    """trauma.ccr and trauma.nexus are not applicable when the pain after a fall is only thoracic, so no cervical CT."""
+    base: Findings = {"history.trauma": choice("minor"), "history.location": multi("thoracic_midline")}
+    result = run(library, base, born="1944-01-01")
+    ccr = [d for d in result.decisions if d.id == "trauma.ccr"]
+    assert not ccr or not ccr[0].applicable
+    assert "img.trauma_ct" not in {i.id for i in result.imaging}
+    assert "img.osteoporotic_fracture" in {i.id for i in result.imaging}
+    neck = run(library, {**base, "history.location": multi("neck")}, born="1944-01-01")
+    assert "img.trauma_ct" in {i.id for i in neck.imaging}
+
+
+def test_img_trauma_no_imaging_only_when_every_applicable_rule_is_negative(library: Library) -> None:
+    """img.trauma_no_imaging is withheld when the CCR is positive even though NEXUS is negative."""
+    findings: Findings = {**with_finding(_ccr_negative(), "trauma.fall_height", yes()), **_nexus_negative()}
+    ids = {i.id for i in run(library, findings, born="1990-01-01").imaging}
+    assert "img.trauma_no_imaging" not in ids and "img.trauma_ct" in ids

@@ -61,7 +61,8 @@ def graded_text(kind: str, grade: int | None) -> str:
 def finding_text(finding: Finding, item: Item | None = None) -> str:
     """One line a clinician reads, e.g. 'L positive (arm pain) · R negative'."""
     if isinstance(finding, YesNo):
-        return finding.value
+        # a bulk "no" was not asked one by one, and the record says so
+        return "no (all-negative screen)" if finding.screen and finding.value == "no" else finding.value
     if isinstance(finding, SidedTest):
         return f"L {side_text(finding.left, item)} · R {side_text(finding.right, item)}"
     if isinstance(finding, (Mrc, Reflex)):

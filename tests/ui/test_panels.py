@@ -38,7 +38,8 @@ def test_shortcut_skips_contraindicated_tests(store: EncounterRepository) -> Non
     ok(at.run())
     stored = store.get(encounter_id).encounter.findings
     assert "tos.adson" not in stored
-    assert "tos.wright" in stored
+    assert "tos.wright" not in stored  # compresses the subclavian vessels: blocked too
+    assert "tos.roos_east" in stored
 
 
 def test_red_flag_screen_no_to_all_answers_only_unanswered_questions(app: AppTest, store: EncounterRepository) -> None:
@@ -50,7 +51,11 @@ def test_red_flag_screen_no_to_all_answers_only_unanswered_questions(app: AppTes
     ok(app.run())
     assert widget(app, "history.fever").value == "yes"
     assert widget(app, "history.sphincter_change").value == "no"
-    assert YesNo(value="no") == store.get(encounter_id).encounter.findings["history.sphincter_change"]
+    stored = store.get(encounter_id).encounter.findings
+    assert YesNo(value="no", screen=True) == stored["history.sphincter_change"]
+    # bedside signs, laboratory results and clinician judgements nobody checked stay unknown
+    for unchecked in ("rf.pulse_or_bp_difference", "rf.new_murmur", "rf.horner_syndrome", "rf.raised_crp_esr"):
+        assert unchecked not in stored, unchecked
 
 
 def test_neuro_level_normal_records_that_level_only(store: EncounterRepository) -> None:
