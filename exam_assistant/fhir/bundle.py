@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from exam_assistant.engine.assessment import Assessment
-from exam_assistant.fhir import conclusions, observations, parties
+from exam_assistant.fhir import conclusions, decisions, observations, parties
 from exam_assistant.fhir.codes import codesystem_resource, codesystem_url, codesystem_version, identifier_system
 from exam_assistant.fhir.questionnaire import canonical, questionnaire, questionnaire_response, response_packs
 from exam_assistant.fhir.validate import validate_resource
@@ -37,6 +37,10 @@ def _section(title: str, entries: list[Ref] | None = None, text: str | None = No
     if entries:
         out["entry"] = entries
     return out
+
+
+def present(items: list[Ref | None]) -> list[Ref]:
+    return [i for i in items if i is not None]
 
 
 def _definition_id(name: str) -> str:
@@ -119,12 +123,11 @@ def build_bundle(
     risks = [b.add(r) for _, r in conclusions.risk_assessments(encounter, assessment, b.new_id, refs)]
     condition = b.add(conclusions.working_diagnosis(encounter, assessment, b.new_id, refs))
     flag_refs = [b.add(f) for _, f in conclusions.flags(encounter, assessment, b.new_id, refs)]
+    requests = [b.add(r) for r in decisions.service_requests(encounter, b.new_id, refs)]
+    plan = b.add(decisions.care_plan(encounter, b.new_id, refs, present(requests)))
     document = None
     if pdf is not None and encounter.status == "final":
         document = b.add(conclusions.document_reference(encounter, pdf, b.new_id, refs))
-
-    def present(items: list[Ref | None]) -> list[Ref]:
-        return [i for i in items if i is not None]
 
     sections = [
         _section("Presenting complaint", text=encounter.chief_complaint),
@@ -134,6 +137,7 @@ def build_bundle(
         _section("Outcome scores", present(scores)),
         _section("Test clusters", present(risks)),
         _section("Working diagnosis", present([condition])),
+        _section("Plan decided", present([*requests, plan])),
         _section("Clinician's notes", text=encounter.notes),
         _section("Signed note", present([document])),
     ]

@@ -32,6 +32,9 @@ MAPPING = [
     ("RiskAssessment", "one per cluster; post-test probability where the cluster gives one"),
     ("Condition", "the top of the differential, verificationStatus provisional"),
     ("Flag", "one per raised red flag; its urgency tier as the category"),
+    ("ServiceRequest", "one per imaging request and per referral the clinician decided (priority from its urgency)"),
+    ("CarePlan", "the decided plan: the requests, prescriptions, advice, follow-up, the answer to each suggestion "
+                 "and the shared decision; a project extension carries the decisions field by field for import"),
     ("DocumentReference", "the frozen PDF of a final note, when the caller has it"),
     ("Provenance", "the clinician who signed (or last recorded) the note, targeting every resource"),
 ]
@@ -80,13 +83,14 @@ def fhir_markdown(library: Library) -> str:
         "",
         "## Questionnaires (one per pack)",
         "",
-        "| pack | version | canonical URL | sections | items |",
-        "| --- | --- | --- | --- | --- |",
+        "Each Questionnaire's `version` is the pack's; a response names it as `<canonical URL>|<version>`.",
+        "",
+        "| pack | version | canonical URL |",
+        "| --- | --- | --- |",
     ]
     for lp in library.ordered_packs():
         if lp.pack.sections:
-            lines.append(f"| {lp.pack.title} | {lp.pack.version} | `{questionnaire_url(lp.pack.id)}` | "
-                         f"{len(lp.pack.sections)} | {len(lp.pack.items())} |")
+            lines.append(f"| {lp.pack.title} | {lp.pack.version} | `{questionnaire_url(lp.pack.id)}` |")
     lines += [
         "",
         "## Recomputing totals from a response",

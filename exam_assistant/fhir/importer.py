@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from exam_assistant.fhir.answers import AnswerError, finding_from
 from exam_assistant.fhir.codes import extension_url, identifier_system, questionnaire_url
+from exam_assistant.fhir.decisions import decisions_from
 from exam_assistant.fhir.parties import EXT_NOTES, EXT_PRETEST, EXT_PREVIOUS
 from exam_assistant.fhir.questionnaire import CONTENT_HASH
 from exam_assistant.fhir.validate import FhirValidationError, validate_resource
@@ -116,6 +117,10 @@ def encounter_from_bundle(bundle: dict[str, Any], library: Library) -> Encounter
         "previous_encounter_id": next(((e.get("valueIdentifier") or {}).get("value") for e in _ext(enc, EXT_PREVIOUS)), None),
         "finalised_at": attester.get("time") or (enc.get("period") or {}).get("end"),
     }
+    careplan = _one(found, "CarePlan", required=False)
+    decided = decisions_from(careplan) if careplan is not None else None
+    if decided is not None:
+        data["decisions"] = decided
     if practitioner is not None:
         data["clinician"] = {
             "name": (practitioner.get("name") or [{}])[0].get("text", ""),
