@@ -49,8 +49,9 @@ def _patient_line(flow: Flow) -> None:
     ident = f" · {md(p.identifier)}" if p.identifier else ""
     status = " · **final note (read-only)**" if enc.status == "final" else " · draft, saved automatically"
     sex = "sex not recorded" if p.sex == "unknown" else SEX[p.sex].lower()
+    clock = resources.clinic_profile().clock()  # the clinic's time zone and date format
     st.markdown(f"**{md(p.name)}**, {enc.age} y, {sex}{ident} · visit "
-                f"{enc.visit_date.strftime('%d/%m/%Y')}{status}")
+                f"{md(clock.day(clock.local_day(enc.created_at)))}{status}")
     if enc.status == "final":
         st.button("Amend this note", key=flow.key("amend_top"), on_click=start_new_version,
                   args=(flow.prefix, flow.store, flow.library, "amend"))
