@@ -28,3 +28,19 @@ def test_feedback_renders_the_condition_guide_and_links_the_diagnosis_line(cases
     about = [e for e in at.expander if e.label.replace("\\", "") == f"About {name}"]
     assert about, [e.label for e in at.expander]  # the diagnosis feedback line links to the condition
     assert "What it is" in " ".join(m.value for m in about[0].markdown)
+
+
+def test_red_flag_feedback_line_links_the_conditions_its_flag_suggests(cases: CaseLibrary, library: Library) -> None:
+    """The aortic dissection case: the diagnosis line and the red-flag line each link the condition."""
+    case = cases.get("aortic_dissection")
+    assert case is not None
+    assert any(c.check.check == "red_flags" for c in case.marking.checklist)
+    model = model_attempt(case, library)
+    at = open_page()
+    start_case(at, case.id, "Learning", "learner three")
+    for item_id in model.actions:
+        do(at, library, item_id)
+    commit(at, case, library, model)
+    name = library.diagnoses["aortic_dissection"].name
+    about = [e for e in at.expander if e.label.replace("\\", "") == f"About {name}"]
+    assert len(about) >= 2, [e.label for e in at.expander]

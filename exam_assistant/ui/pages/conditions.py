@@ -56,7 +56,11 @@ for region, title in REGION_TITLES.items():
     st.header(md(title), divider="gray")
     # most urgent first, so a must-not-miss condition is never below the fold of its region
     in_region.sort(key=lambda d: (-TIER_ORDER[library.diagnoses[d].default_tier], library.diagnoses[d].name))
+    tier = ""
     for dx_id in in_region:
         dx = library.diagnoses[dx_id]
+        if dx.default_tier != tier:
+            tier = dx.default_tier
+            st.subheader(tier_label(tier))
         with st.expander(f"{tier_label(dx.default_tier)} · {md(dx.name)}", expanded=bool(needle) and len(shown) <= 3):
             condition_view(entries[dx_id], library)

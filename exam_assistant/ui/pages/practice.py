@@ -250,6 +250,19 @@ def _diagnoses_named(attempt: Attempt, case: Case) -> list[str]:
     return list(dict.fromkeys([case.expected.diagnosis, *chosen, *attempt.answers.differential]))
 
 
+def _conditions_of_line(checklist_id: str | None, attempt: Attempt, case: Case, lib: Library) -> list[str]:
+    """The conditions a feedback line is about: the diagnoses named, or those the expected red flags suggest."""
+    item = next((c for c in case.marking.checklist if c.id == checklist_id), None)
+    if item is None:
+        return []
+    if item.check.check in ("diagnosis", "differential"):
+        return _diagnoses_named(attempt, case)
+    if item.check.check == "red_flags":
+        effects = [lib.rules[r].effect for r in case.expected.red_flags if r in lib.rules]
+        return list(dict.fromkeys(d for e in effects if isinstance(e, RedFlagEffect) for d in e.suggests))
+    return []
+
+
 def show_feedback(attempt: Attempt, case: Case, lib: Library) -> None:
     fb = feedback_for(case, attempt, lib)
     s = fb.score
@@ -277,9 +290,8 @@ def show_feedback(attempt: Attempt, case: Case, lib: Library) -> None:
                 st.caption("The model answer below shows what was expected.")
             for k in e.references:
                 st.caption(f"Source: {reference_line(k, lib)}")
-            if e.domain == "diagnosis":
-                for dx_id in _diagnoses_named(attempt, case):
-                    condition_link(dx_id, lib)
+            for dx_id in _conditions_of_line(e.checklist_id, attempt, case, lib):
+                condition_link(dx_id, lib)
     st.subheader("What the evidence says")
     for n in fb.evidence:
         st.markdown(f"**{md(n.title)}**  \nYour findings: {md(n.yours)}  \nThe whole case: {md(n.whole_case)}")
