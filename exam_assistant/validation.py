@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from exam_assistant.errors import Problem
+from exam_assistant.input_limits import (
+    MAX_ENCOUNTER_BYTES,
+    InputRefused,
+    date_problems,
+    parse_json,
+    structure_problems,
+)
 from exam_assistant.library import Library
 from exam_assistant.models import (
     Choice,
@@ -91,16 +99,44 @@ def schema_problems(data: Any, source: str) -> tuple[Encounter | None, list[Prob
         return None, out
 
 
+def encounter_problems(data: Any, library: Library, source: str = "encounter") -> tuple[Encounter | None, list[Problem]]:
+    """Every check an encounter passes before it is accepted, in order: structure (depth, NaN,
+    control characters, sizes), schema, dates, then the loaded library (item ids, ranges, options).
+
+    The one definition of "valid" for ``encounter validate``, ``encounters save``, the app and
+    the store.
+    """
+    problems = structure_problems(data, source)
+    if problems:
+        return None, problems
+    encounter, problems = schema_problems(data, source)
+    if encounter is None:
+        return None, problems
+    return encounter, date_problems(encounter, source) + library_problems(encounter, library, source)
+
+
+def read_encounter_text(path: Path) -> str:
+    """The file's text, refusing anything but a regular file under the size limit (no FIFO hang)."""
+    if not path.is_file():  # checked before open(): opening a FIFO would block
+        raise OSError(errno.EINVAL, "not a regular file")
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_ENCOUNTER_BYTES + 1)
+    if len(raw) > MAX_ENCOUNTER_BYTES:
+        raise InputRefused(Problem("ENC_005", str(path), f"the file is over the {MAX_ENCOUNTER_BYTES:,}-byte limit"))
+    return raw.decode("utf-8")
+
+
 def load_encounter(path: Path, library: Library) -> tuple[Encounter | None, list[Problem]]:
     """Read, parse and check an encounter JSON file; problems instead of exceptions."""
     source = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse_json(read_encounter_text(path), source)
+    except InputRefused as exc:
+        return None, [exc.problem]
     except OSError as exc:
         return None, [Problem("ENC_001", source, f"could not be read: {exc.strerror or exc}")]
+    except UnicodeDecodeError:
+        return None, [Problem("ENC_001", source, "not UTF-8 text")]
     except json.JSONDecodeError as exc:
         return None, [Problem("ENC_001", source, f"not valid JSON: {exc.msg}", line=exc.lineno)]
-    encounter, problems = schema_problems(data, source)
-    if encounter is None:
-        return None, problems
-    return encounter, library_problems(encounter, library, source)
+    return encounter_problems(data, library, source)

@@ -20,7 +20,9 @@ from pydantic import ValidationError
 
 from exam_assistant.library import Library, load_library
 from exam_assistant.models import Encounter
+from exam_assistant.private_files import write_private
 from reports.options import ClinicProfile, NoteOptions
+from reports.time_limit import DEFAULT_RECORD_SECONDS, RecordTimeLimit, time_limit
 
 Progress = Callable[[int, int], None]
 
@@ -53,6 +55,8 @@ def note_filename(encounter: Encounter) -> str:
 
 def describe_error(exc: BaseException) -> str:
     """What went wrong, without echoing record content (pydantic messages quote the input)."""
+    if isinstance(exc, RecordTimeLimit):
+        return str(exc)
     if isinstance(exc, ValidationError):
         parts = [f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {e['type']}" for e in exc.errors()[:5]]
         return "invalid encounter: " + "; ".join(parts)
@@ -70,12 +74,14 @@ def render_one(raw: str, library: Library, out_dir: Path, profile: ClinicProfile
     pdf = render_note(encounter, assess(encounter, library), library, profile, options)
     target = out_dir / note_filename(encounter)
     tmp = target.with_suffix(".pdf.part")
-    tmp.write_bytes(pdf)
+    write_private(tmp, pdf)  # a note is patient data: owner-only (0600)
     tmp.replace(target)
     return target
 
 
-def _init_worker(extra: list[str], profile_json: str, options_json: str, out_dir: str) -> None:
+def _init_worker(
+    extra: list[str], profile_json: str, options_json: str, out_dir: str, seconds: float = DEFAULT_RECORD_SECONDS
+) -> None:
     from reports.fonts import register_fonts
 
     register_fonts()
@@ -83,6 +89,7 @@ def _init_worker(extra: list[str], profile_json: str, options_json: str, out_dir
     _worker["profile"] = ClinicProfile.model_validate_json(profile_json)
     _worker["options"] = NoteOptions.model_validate_json(options_json)
     _worker["out_dir"] = Path(out_dir)
+    _worker["time_limit"] = seconds
 
 
 Outcome = list[tuple[str, str | None, str | None]]
@@ -93,7 +100,8 @@ def _work(chunk: list[tuple[str, str]]) -> tuple[Outcome, int, float]:
     results: Outcome = []
     for key, raw in chunk:
         try:
-            path = render_one(raw, _worker["library"], _worker["out_dir"], _worker["profile"], _worker["options"])
+            with time_limit(_worker.get("time_limit", DEFAULT_RECORD_SECONDS)):  # one record cannot stall the batch
+                path = render_one(raw, _worker["library"], _worker["out_dir"], _worker["profile"], _worker["options"])
             results.append((key, str(path), None))
         except Exception as exc:  # one bad record must not stop the batch
             results.append((key, None, describe_error(exc)))
@@ -122,8 +130,13 @@ def export_batch(
     progress: Progress | None = None,
     protocol_paths: Iterable[Path] = (),
     chunk_size: int | None = None,
+    record_seconds: float = DEFAULT_RECORD_SECONDS,
 ) -> BatchSummary:
-    """Render every encounter to ``out_dir`` with ``workers`` processes (default: every core)."""
+    """Render every encounter to ``out_dir`` with ``workers`` processes (default: every core).
+
+    A record that takes longer than ``record_seconds`` to render is left out and reported as a
+    failure under its key; the batch carries on.
+    """
     records = [as_record(e) for e in encounters]
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = profile or ClinicProfile()
@@ -134,7 +147,9 @@ def export_batch(
     done = 0
     if progress:
         progress(0, len(records))
-    init_args = ([str(p) for p in protocol_paths], profile.model_dump_json(), options.model_dump_json(), str(out_dir))
+    init_args = (
+        [str(p) for p in protocol_paths], profile.model_dump_json(), options.model_dump_json(), str(out_dir), record_seconds
+    )
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_init_worker, initargs=init_args

@@ -24,13 +24,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from exam_assistant.errors import EXIT_CONFLICT, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
+from exam_assistant.private_files import write_private
 from exam_assistant.store import cli_output
 from exam_assistant.store.engine import default_database_url
 from exam_assistant.store.errors import ConflictError, InvalidEncounterError, NotFoundError
-from exam_assistant.store.records import EncounterFilters, validate_encounter
+from exam_assistant.store.records import EncounterFilters
 from exam_assistant.store.repository import EncounterRepository, open_store
 
 Handler = Callable[[argparse.Namespace], int]
+MAX_STDIN = 2_000_000  # characters; parse_json refuses anything over its byte limit anyway
 
 
 def actor_from_args(args: argparse.Namespace) -> str:
@@ -102,16 +104,24 @@ def _filters(args: argparse.Namespace) -> EncounterFilters:
 
 
 def _save(args: argparse.Namespace) -> int:
+    from exam_assistant.input_limits import InputRefused, parse_json
+    from exam_assistant.validation import read_encounter_text
+
     try:
-        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-        data: Any = json.loads(raw)
+        raw = sys.stdin.read(MAX_STDIN) if args.file == "-" else read_encounter_text(Path(args.file))
+        data: Any = parse_json(raw, args.file)
+    except InputRefused as exc:
+        return _fail(EXIT_INVALID, f"{exc.problem.path or args.file}: {exc.problem.message} [{exc.problem.code}]")
     except OSError as exc:
         return _fail(EXIT_INVALID, f"cannot read {args.file}: {exc.strerror or exc}")
     except UnicodeDecodeError:
         return _fail(EXIT_INVALID, f"{args.file} is not UTF-8 text")
     except json.JSONDecodeError as exc:
         return _fail(EXIT_INVALID, f"{args.file} is not JSON (line {exc.lineno}: {exc.msg})")
-    encounter = validate_encounter(data)
+    from exam_assistant.library import cached_library
+    from exam_assistant.store.intake import accept
+
+    encounter = accept(data, cached_library())  # exactly the checks of `encounter validate`
     final = encounter.status == "final"
     draft = encounter.model_copy(update={"status": "draft", "finalised_at": None})
     repo, actor = _repo(args), actor_from_args(args)
@@ -143,7 +153,7 @@ def _export_csv(args: argparse.Namespace) -> int:
     stored = list(repo.iter_encounters(_filters(args)))
     frame = encounters_frame(stored, include_notes=args.include_notes)
     try:
-        frame.to_csv(args.output, index=False)
+        write_private(args.output, frame.to_csv(index=False).encode("utf-8"))  # patient data: 0600
     except OSError as exc:
         return _fail(EXIT_INVALID, f"cannot write {args.output}: {exc.strerror or exc}")
     repo.record_exports([s.id for s in stored], actor, "csv")

@@ -32,6 +32,20 @@ class EncounterReads:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._library: Library | None = None
+
+    @property
+    def library(self) -> Library:
+        """The protocol library saves are checked against: the app's cached one unless set."""
+        if self._library is None:
+            from exam_assistant.library import cached_library
+
+            self._library = cached_library()
+        return self._library
+
+    @library.setter
+    def library(self, library: Library) -> None:
+        self._library = library
 
     def get(self, encounter_id: str, include_deleted: bool = False) -> StoredEncounter:
         """The stored encounter (validated again on the way out); NotFoundError if there is none."""

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from exam_assistant.models import Encounter, utcnow
-from exam_assistant.store import audit, frozen, lifecycle, rows
+from exam_assistant.store import audit, frozen, intake, lifecycle, rows
 from exam_assistant.store.engine import make_engine, writer
 from exam_assistant.store.errors import FinalisedError, InvalidEncounterError, NotFoundError
 from exam_assistant.store.frozen import NoteRenderer
@@ -63,7 +63,7 @@ class EncounterRepository(EncounterReads):
         """
         actor = check_actor(actor)
         rows.check_ui_step(ui_step)
-        checked = validate_encounter(encounter)
+        checked = intake.accept(encounter, self.library)  # the checks of `encounter validate`
         if checked.status != "draft" or checked.finalised_at is not None:
             raise InvalidEncounterError("save_draft stores drafts only; finalise the note with finalise()")
         now = utcnow()
