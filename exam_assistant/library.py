@@ -41,6 +41,7 @@ from exam_assistant.protocol import (
     ScoreDefinition,
     SuggestProtocolEffect,
 )
+from exam_assistant.yaml_source import StrictLoader, read_source_bytes
 
 PATH_ENV = "EXAM_ASSISTANT_PROTOCOL_PATH"
 ENTRY_POINT_GROUP = "exam_assistant.protocols"
@@ -202,7 +203,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _parse(text: str) -> tuple[yaml.Node | None, Any]:
     """One parse giving both the node tree (for line numbers) and the data."""
-    loader = _Loader(text)
+    loader = StrictLoader(text)  # a duplicate key is an error, not a silent replacement
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -250,7 +251,7 @@ def read_yaml_model(
     """Read one YAML document into ``model``; located, plain-words problems instead of exceptions."""
     source = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_source_bytes(path)  # regular files in their folder, under a size limit
     except OSError as exc:
         problems.append(Problem(codes.read, source, f"could not be read: {exc.strerror or exc}"))
         return None

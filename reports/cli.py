@@ -15,6 +15,7 @@ from typing import Any, TextIO
 from pydantic import ValidationError
 
 from exam_assistant.errors import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from exam_assistant.private_files import write_private
 from exam_assistant.store.cli import actor_from_args
 from reports.batch import BatchFailure, BatchSummary, export_batch
 from reports.options import ClinicProfile, NoteOptions
@@ -30,7 +31,11 @@ def _fail(code: int, message: str) -> int:
 def _profile(args: argparse.Namespace) -> ClinicProfile:
     profile = ClinicProfile()
     if args.clinic_profile:
-        profile = ClinicProfile.model_validate_json(Path(args.clinic_profile).read_text(encoding="utf-8"))
+        source = Path(args.clinic_profile)
+        # The logo is read only from the folder of the profile file (the clinic's folder).
+        profile = ClinicProfile.model_validate_json(
+            source.read_text(encoding="utf-8"), context={"clinic_folder": source.resolve().parent}
+        )
     if args.paper:
         profile = profile.model_copy(update={"paper": args.paper})
     if bool(args.sign_cert) != bool(args.sign_key):
@@ -101,7 +106,7 @@ def _single(args: argparse.Namespace, profile: ClinicProfile, options: NoteOptio
     target = Path(args.output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(pdf)
+        write_private(target, pdf)  # patient data: owner-only
     except OSError as exc:
         return _fail(EXIT_INVALID, f"cannot write {target}: {exc.strerror or exc}")
     sys.stderr.write(f"wrote {target}\n")
@@ -151,7 +156,7 @@ def write_frozen(repo: Any, records: list[tuple[str, str]], out_dir: Path) -> tu
             continue
         target = out_dir / note_filename(Encounter.model_validate_json(raw))
         tmp = target.with_suffix(".pdf.part")
-        tmp.write_bytes(frozen.pdf)
+        write_private(tmp, frozen.pdf)
         tmp.replace(target)
         written.append(target)
     return rest, written

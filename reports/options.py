@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from exam_assistant import __version__
 from exam_assistant.models import Encounter
 from reports.localtime import Clock, DateFormat, system_date_format, system_timezone, valid_timezone
+from reports.logo import logo_problem
 
 
 class ClinicProfile(BaseModel):
@@ -37,6 +38,16 @@ class ClinicProfile(BaseModel):
     def _file_exists(cls, v: Path | None) -> Path | None:
         if v is not None and not v.is_file():
             raise ValueError(f"file {v} does not exist")
+        return v
+
+    @field_validator("logo_path")
+    @classmethod
+    def _real_logo(cls, v: Path | None, info: ValidationInfo) -> Path | None:
+        # Why: the path comes from a settings file; only a real image in the clinic's folder is read.
+        folder = (info.context or {}).get("clinic_folder") if isinstance(info.context, dict) else None
+        problem = logo_problem(v, folder) if v is not None else None
+        if problem is not None:
+            raise ValueError(problem)
         return v
 
     @field_validator("timezone")

@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from exam_assistant.store.records import EncounterSummary, StoredEncounter
+
+# Why: names and notes typed elsewhere (or stored before input was checked) could carry ESC/CSI
+# sequences that recolour, retitle or clear the terminal of whoever lists the records.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_AND_LINES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str, keep_lines: bool = False) -> str:
+    """``text`` with control characters shown as ``\\xNN`` (newline and tab kept if ``keep_lines``)."""
+    pattern = _CONTROL if keep_lines else _CONTROL_AND_LINES
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def listing(rows: Sequence[EncounterSummary], fmt: str) -> str:
@@ -22,10 +34,10 @@ def listing(rows: Sequence[EncounterSummary], fmt: str) -> str:
         return "no encounters\n"
     lines = [f"{'id':<36}  {'status':<6}  {'visit':<10}  {'v':>3}  {'patient':<28}  clinician"]
     for r in rows:
-        patient = r.patient_name + (f" ({r.patient_identifier})" if r.patient_identifier else "")
+        patient = terminal_safe(r.patient_name + (f" ({r.patient_identifier})" if r.patient_identifier else ""))
         lines.append(
             f"{r.id:<36}  {r.status:<6}  {r.created_at.date().isoformat():<10}  {r.version:>3}  "
-            f"{patient[:28]:<28}  {r.clinician_name or '-'}"
+            f"{patient[:28]:<28}  {terminal_safe(r.clinician_name or '-')}"
         )
     return "\n".join(lines) + "\n"
 
@@ -58,4 +70,4 @@ def show(stored: StoredEncounter, fmt: str) -> str:
     lines.extend(f"  {key}: {finding_value(f, True)}" for key, f in sorted(enc.findings.items()))
     if enc.notes:
         lines.append(f"Notes: {enc.notes}")
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines), keep_lines=True) + "\n"

@@ -5,25 +5,36 @@ The default database is a SQLite file in the user's data folder
 ``~/.local/share/exam-assistant/exam_assistant.sqlite``); ``EXAM_ASSISTANT_DATABASE_URL``
 overrides it, e.g. ``postgresql+psycopg://user:password@host/dbname``.
 
-Every SQLite connection runs in WAL mode with a 10 s busy timeout, foreign keys on and
+Every SQLite connection runs in WAL mode with a 30 s busy timeout, foreign keys on and
 ``synchronous=FULL`` (a committed save survives a crash of the process and of the machine).
 Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so concurrent writers queue on the
-busy timeout instead of failing when they upgrade a read lock.
+busy timeout instead of failing when they upgrade a read lock; within one process they first
+queue on a lock per database file (SQLite's own busy wait polls with growing sleeps and gave
+"database is locked" to some of 50 writer threads), so only other processes use the busy timeout.
+
+Bound values never appear in SQLAlchemy's exception messages or logs (``hide_parameters``): they
+hold patient names. The SQLite folder is created 0700 and the database files are 0600.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, make_url
 
 ENV_URL = "EXAM_ASSISTANT_DATABASE_URL"
 DB_FILENAME = "exam_assistant.sqlite"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 30_000
+WRITE_LOCK_TIMEOUT_S = 60.0
 SQLITE_BEGIN_OPTION = "exam_assistant_sqlite_begin"
+_HELD = "exam_assistant_write_lock"
+_LOCKS: dict[str, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
 def data_folder() -> Path:
@@ -62,9 +73,58 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _write_lock(database: str) -> threading.RLock:
+    """The process-wide lock of one SQLite file (every engine on that file shares it)."""
+    key = os.path.realpath(database)
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.RLock())
+
+
+def _release(info: dict[str, Any]) -> None:
+    lock = info.pop(_HELD, None)
+    if lock is not None:
+        lock.release()
+
+
 def _on_sqlite_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
+    if mode != "IMMEDIATE":
+        conn.exec_driver_sql("BEGIN DEFERRED")
+        return
+    database = conn.engine.url.database
+    if database and database != ":memory:" and _HELD not in conn.info:
+        lock = _write_lock(database)
+        if not lock.acquire(timeout=WRITE_LOCK_TIMEOUT_S):
+            raise sa_exc.TimeoutError(f"the database stayed busy for {WRITE_LOCK_TIMEOUT_S:.0f} s; try again")
+        conn.info[_HELD] = lock
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _release(conn.info)
+        raise
+
+
+def _on_sqlite_end(conn: Connection) -> None:
+    _release(conn.info)
+
+
+def _on_sqlite_checkin(_dbapi_connection: Any, record: Any) -> None:
+    # A connection returned to the pool mid-transaction (an error path) must not keep the lock.
+    _release(record.info)
+
+
+def _private_sqlite_files(path: Path) -> None:
+    """Create the database folder 0700 and the database file 0600 (tightening older installs).
+
+    SQLite creates the -wal and -shm files with the database file's mode, so they follow.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.parent == data_folder():  # never chmod a folder the user chose (it may be shared)
+        os.chmod(path.parent, 0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # an empty file is a new database
+    for target in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if target.exists() and target.stat().st_mode & 0o077:
+            os.chmod(target, 0o600)
 
 
 def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
@@ -76,13 +136,17 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     parsed = make_url(url if url is not None else default_database_url())
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    kwargs.setdefault("hide_parameters", True)  # bound values are patient data
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_file(parsed)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_files(path)
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
+        event.listen(engine, "commit", _on_sqlite_end)
+        event.listen(engine, "rollback", _on_sqlite_end)
+        event.listen(engine.pool, "checkin", _on_sqlite_checkin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(parsed, **kwargs)

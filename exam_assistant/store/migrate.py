@@ -56,6 +56,8 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
     with writer(engine).connect() as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        if revision == "head" and MigrationContext.configure(conn).get_current_revision() == head_revision():
+            return  # another process upgraded while we waited for the lock: keep the lock short
         config = alembic_config()
         config.attributes["connection"] = conn
         command.upgrade(config, revision)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from exam_assistant.models import Clinician
 from exam_assistant.store.engine import data_folder, default_database_url
+from reports.logo import logo_problem
 from reports.options import ClinicProfile
 
 SETTINGS_FILE = "clinic_settings.json"
@@ -54,10 +55,10 @@ def load_profile(path: Path) -> ClinicProfile:
     if not isinstance(data, dict):
         return ClinicProfile()
     logo = data.get("logo_path")
-    if logo and not Path(logo).is_file():
-        data["logo_path"] = None
+    if logo and logo_problem(Path(str(logo)), path.parent) is not None:
+        data["logo_path"] = None  # missing, outside the clinic's folder, or not a real PNG/JPEG
     try:
-        return ClinicProfile.model_validate(data)
+        return ClinicProfile.model_validate(data, context={"clinic_folder": path.parent})
     except ValidationError:
         return ClinicProfile()
 

@@ -46,13 +46,13 @@ def test_first_use_creates_the_folder_and_the_schema(tmp_path: Path, monkeypatch
 
 
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path: Path) -> None:
-    """Every SQLite connection runs in WAL mode, waits 10 s on a lock, and enforces foreign keys."""
+    """Every SQLite connection runs in WAL mode, waits 30 s on a lock, and enforces foreign keys."""
     engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
     try:
         with engine.connect() as conn:
             pragma = {name: conn.execute(text(f"PRAGMA {name}")).scalar_one()
                       for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")}
-        assert pragma == {"journal_mode": "wal", "busy_timeout": 10_000, "foreign_keys": 1, "synchronous": 2}
+        assert pragma == {"journal_mode": "wal", "busy_timeout": 30_000, "foreign_keys": 1, "synchronous": 2}
     finally:
         engine.dispose()
 
