@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from exam_assistant.library import cached_library
-from exam_assistant.models import Number
+from exam_assistant.models import Encounter, Number, Patient
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import steps
-from exam_assistant.ui.clinic_settings import load_signer, settings_path, signer_path
+from exam_assistant.ui.clinic_settings import load_signer, save_profile, settings_path, signer_path
+from reports import ClinicProfile
 from tests.ui.conftest import ROOT, button, current_id, new_app, ok, page_text, stored_draft
 
 LIBRARY = "exam_assistant/ui/pages/library.py"
@@ -152,3 +153,13 @@ def test_settings_page_saves_time_zone_date_format_and_the_signing_clinician(dat
     ok(at.run())
     signer = load_signer(signer_path(database))
     assert signer is not None and (signer.name, signer.registration_number) == ("Dr Sam Okafor", "GMC 7654321")
+
+
+def test_screen_times_follow_the_clinic_time_zone_and_date_format(store: EncounterRepository, database: str) -> None:
+    """A visit at 13:20 UTC in May shows as 05/04/2026 09:20 EDT for a New York clinic."""
+    save_profile(ClinicProfile(timezone="America/New_York", date_format="mm/dd/yyyy"), settings_path(database))
+    enc = Encounter(patient=Patient(name="Tz Person", date_of_birth=date(1970, 1, 2)),
+                    created_at=datetime(2026, 5, 4, 13, 20, tzinfo=UTC))
+    store.save_draft(enc, None, "test")
+    text = page_text(new_app(CONTINUE))
+    assert "05/04/2026 09:20 EDT" in text and "01/02/1970" in text

@@ -9,6 +9,7 @@ from exam_assistant.ui.text import md
 
 st.title("Continue an examination")
 store = resources.store()
+clock = resources.clinic_profile().clock()  # the clinic's time zone and date format
 drafts = store.list(EncounterFilters(status="draft"), limit=100)
 if not drafts:
     st.info("No draft examinations. Start one from **New examination**.")
@@ -17,12 +18,12 @@ for draft in drafts:
         info, action = st.columns([4, 1], vertical_alignment="center")
         step = (draft.ui_step or steps.HISTORY).removeprefix(steps.EXAM_PREFIX).replace("_", " ")
         info.markdown(
-            f"**{md(draft.patient_name)}** · born {draft.date_of_birth.strftime('%d/%m/%Y')}"
+            f"**{md(draft.patient_name)}** · born {md(clock.day(draft.date_of_birth))}"
             + (f" · {md(draft.patient_identifier)}" if draft.patient_identifier else "")
         )
         info.caption(
-            f"Visit {draft.created_at.strftime('%d/%m/%Y %H:%M')} UTC · last saved "
-            f"{draft.updated_at.strftime('%d/%m/%Y %H:%M')} UTC by {md(draft.updated_by)} · at step: {md(step)}"
+            f"Visit {md(clock.when(draft.created_at))} · last saved "
+            f"{md(clock.when(draft.updated_at))} by {md(draft.updated_by)} · at step: {md(step)}"
             + (" · amendment of a final note" if draft.amends_id else "")
             + (" · follow-up visit" if draft.previous_encounter_id else "")
         )

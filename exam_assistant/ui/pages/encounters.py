@@ -13,6 +13,7 @@ from exam_assistant.ui.session import signed_in_user
 from exam_assistant.ui.text import md
 
 STATUS = {"any": "Any", "draft": "Draft", "final": "Final"}
+clock = resources.clinic_profile().clock()  # the clinic's time zone and date format
 SCORES = {"nprs": "Pain now (NPRS 0-10)", "ndi_percent": "Neck Disability Index (%)", "quickdash": "QuickDASH (0-100)"}
 
 st.title("Encounters")
@@ -43,8 +44,8 @@ st.caption(f"{total} encounter(s) found" + (f"; the newest {len(found)} are list
 if found:
     st.dataframe(
         pd.DataFrame([{
-            "Visit": s.created_at.strftime("%Y-%m-%d %H:%M"), "Patient": s.patient_name,
-            "Born": s.date_of_birth.isoformat(), "Identifier": s.patient_identifier or "",
+            "Visit": clock.when(s.created_at), "Patient": s.patient_name,
+            "Born": clock.day(s.date_of_birth), "Identifier": s.patient_identifier or "",
             "Status": s.status, "Clinician": s.clinician_name or "", "Last saved by": s.updated_by,
             "Follow-up": "yes" if s.previous_encounter_id else "", "Amendment": "yes" if s.amends_id else "",
         } for s in found]),
@@ -69,7 +70,7 @@ with right:
         disabled=not found,
     )
 with left:
-    labels = {s.id: f"{s.patient_name} · visit {s.created_at.strftime('%d/%m/%Y')} · {s.status}" for s in found}
+    labels = {s.id: f"{s.patient_name} · visit {clock.day(clock.local_day(s.created_at))} · {s.status}" for s in found}
     chosen_id = st.selectbox("Encounter", list(labels), index=None, format_func=labels.__getitem__,
                              placeholder="Choose an encounter to open", disabled=not found)
     chosen = next((s for s in found if s.id == chosen_id), None)
@@ -78,7 +79,7 @@ if chosen is not None:
     record = store.get(chosen.id)
     enc = record.encounter
     with st.container(border=True):
-        st.markdown(f"**{md(enc.patient.name)}**, {enc.age} y · visit {enc.visit_date.strftime('%d/%m/%Y')} · "
+        st.markdown(f"**{md(enc.patient.name)}**, {enc.age} y · visit {md(clock.day(clock.local_day(enc.created_at)))} · "
                     f"{record.status} · version {record.version}")
         if enc.chief_complaint:
             st.caption(md(enc.chief_complaint))
