@@ -132,3 +132,21 @@ def test_a_final_note_downloads_its_frozen_bytes_whatever_the_clinic_profile(sto
     frozen = store.frozen_note(encounter_id)
     assert frozen is not None and hashlib.sha256(data).hexdigest() == frozen.sha256
     assert "Old Name Clinic" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def test_summary_puts_do_not_beside_the_red_flags_and_shows_no_aspirin(store: EncounterRepository) -> None:
+    """Hold-back policy on screen: with dissection and ACS features the summary says "Do not" give antithrombotics
+    and the plan shows no aspirin step; the step it withheld is named."""
+    yes = {"kind": "yes_no", "value": "yes"}
+    findings = {"history.location": {"kind": "multi_choice", "values": ["chest_wall", "interscapular"]},
+                "history.chest_pain": yes, "history.character": {"kind": "multi_choice", "values": ["tearing"]},
+                "history.abrupt_severe_pain": yes, "history.autonomic_symptoms": yes, "history.pain_over_15_min": yes,
+                "history.duration_weeks": {"kind": "number", "value": 0},
+                "rf.cardiac_pain_timing": {"kind": "choice", "value": "ongoing"}}
+    encounter_id = stored_draft(store, findings=findings, step=steps.SUMMARY)
+    at = new_app(query={"encounter": encounter_id})
+    ok(at)
+    text = page_text(at)
+    assert "Do not" in text and "Antiplatelet, anticoagulant or thrombolytic" in text
+    assert "withheld: tx.acs" in text
+    assert "Aspirin 300 mg" not in text
