@@ -116,7 +116,8 @@ def _furniture(encounter: Encounter, profile: ClinicProfile, generated: datetime
         footer_lines=[
             "This leaflet sums up your visit. It does not replace talking to your clinician. Keep it and bring it "
             "next time.",
-            f"Made {generated.strftime('%Y-%m-%d')} by {plain(profile.name)} with Exam Assistant {__version__}.",
+            f"Made {generated.strftime('%Y-%m-%d')} by {plain(profile.name)}"
+            + ("" if profile.name == "Exam Assistant" else " with Exam Assistant") + f" {__version__}.",
         ],
         draft=False,  # the leaflet is for the patient; a DRAFT watermark would only worry them
     )
@@ -147,16 +148,20 @@ def render_handout(
     generated_at: datetime | None = None,
     invariant: bool = False,
 ) -> bytes:
-    """The patient handout as PDF bytes, in the largest type that fits on two pages."""
+    """The patient handout as PDF bytes, in the largest type that fits two pages (or one, a size smaller)."""
     profile = profile or ClinicProfile()
     generated = (generated_at or datetime.now(UTC)).astimezone(UTC)
     handout = handout_content(encounter, assessment, library)
-    pdf = b""
+    pdf, fitting = b"", b""
     for size in SIZES:
         pdf, pages = _build(handout, encounter, profile, size, generated, invariant)
-        if pages <= MAX_PAGES:
+        if pages == 1:
             return pdf
-    return pdf  # the smallest type still runs over: return it rather than drop a warning sign
+        if fitting:  # one size smaller still needs two pages: keep the larger type
+            return fitting
+        if pages <= MAX_PAGES:
+            fitting = pdf  # two pages; try one size smaller, which may leave no near-empty second page
+    return fitting or pdf  # the smallest type still runs over: return it rather than drop a warning sign
 
 
 def handout_builder(encounter: Encounter, library: Library, profile: ClinicProfile) -> Callable[[], bytes]:

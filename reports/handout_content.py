@@ -148,18 +148,30 @@ def _seek_help(entries: list[ConditionGuideEntry], library: Library) -> Section:
     return Section(EMERGENCY_HEADING, bullets=lines, urgent=True)
 
 
+def emergency_ids(assessment: Assessment, library: Library) -> list[str]:
+    """Conditions behind EMERGENCY red flags: while one stands, only their advice is given (decision 10)."""
+    ids = [d for f in assessment.red_flags if f.tier == "EMERGENCY" for d in f.suggests if d in library.conditions]
+    return list(dict.fromkeys(ids))
+
+
 def handout_content(encounter: Encounter, assessment: Assessment, library: Library) -> Handout:
     entries = chosen_conditions(assessment, library)
     red = red_flag_ids(assessment, library)
-    to_do = _texts([e.patient.what_to_do for e in entries], MAX_TO_DO)
+    emergency = emergency_ids(assessment, library)
+    # During an emergency, self-care and "come back" advice of other conditions would contradict the
+    # action ("keep moving gently" beside "wait for the ambulance"); those conditions stay named above.
+    advised = [e for e in entries if e.diagnosis in emergency] if emergency else entries
+    to_do = _texts([e.patient.what_to_do for e in advised], MAX_TO_DO)
     if not to_do and GENERAL_SAFETY_NET in library.conditions:
         to_do = _texts([library.conditions[GENERAL_SAFETY_NET].patient.what_to_do], MAX_TO_DO)
+    seek_help = _seek_help(entries, library)
     sections = [
         _found(assessment),
         *_probably(entries, red, library),
+        *([seek_help] if emergency else []),  # an emergency puts the warning signs on page 1, near the top
         _plan(encounter, entries),
         Section("What to do now", bullets=to_do),
-        _come_back(encounter, entries, library),
-        _seek_help(entries, library),
+        _come_back(encounter, advised, library),
+        *([] if emergency else [seek_help]),
     ]
     return Handout(title="About your visit", visit=encounter.visit_date, sections=sections)

@@ -68,7 +68,12 @@ def test_red_flag_condition_is_named_calmly_and_never_hidden(library: Library) -
     encounter = load(REPO / "examples" / "encounters" / "emergency_aortic_dissection.json")
     content = handout_content(encounter, assess(encounter, library), library)
     headings = [s.heading for s in content.sections]
-    assert "What we want to check quickly" in headings and headings[-1] == EMERGENCY_HEADING
+    # an emergency puts the warning signs straight after the condition to check, on page 1
+    assert headings.index(EMERGENCY_HEADING) == headings.index("What we want to check quickly") + 1
+    emergency = {d for f in assess(encounter, library).red_flags if f.tier == "EMERGENCY" for d in f.suggests}
+    allowed = {s.text for d in emergency if d in library.conditions for s in library.conditions[d].patient.what_to_do}
+    to_do = next(s for s in content.sections if s.heading == "What to do now")
+    assert to_do.bullets and set(to_do.bullets) <= allowed  # no routine self-care beside the emergency action
     text = all_text(handout(encounter, library))
     assert "Acute aortic dissection" in text and "because" in text
     lowered = squashed(text.lower())
