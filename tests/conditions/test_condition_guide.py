@@ -62,6 +62,19 @@ def test_treatment_and_imaging_links_name_rules_of_the_right_kind() -> None:
                 assert lib.rules[rule_id].effect.type == "treatment", (dx, rule_id)
 
 
+# Rules that belong to every patient rather than to one condition.
+GENERAL_RULES = {"tx.safety_net"}
+
+
+def test_every_imaging_and_treatment_rule_is_linked_from_a_condition() -> None:
+    """A new img.* or tx.* rule needs a guide entry that links it (or a place in GENERAL_RULES)."""
+    lib = load_library()
+    linked = {rule_id for e in lib.conditions.values() for _, rule_id, _ in e.rule_links()}
+    unlinked = sorted(rid for rid, rule in lib.rules.items()
+                      if rule.effect.type in ("imaging", "treatment") and rid not in linked | GENERAL_RULES)
+    assert unlinked == [], f"link these from their condition in protocols/conditions.yaml: {', '.join(unlinked)}"
+
+
 def test_patient_wording_reads_as_plain_english() -> None:
     """The handout prints these; each entry's patient text needs a Flesch reading ease of 60 or more."""
     lib = load_library()
