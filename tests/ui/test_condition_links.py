@@ -92,3 +92,9 @@ def test_summary_links_each_red_flag_and_differential_entry_to_its_condition(sto
     assert targets.count("venous_tos") >= 2, found
     assert all(label.startswith("About ") for label, page, _ in found if page == "conditions")
     assert set(targets) <= set(cached_library().conditions)
+
+
+def test_library_page_links_the_condition_guide_pack_to_the_conditions_page() -> None:
+    at = ok(new_app("exam_assistant/ui/pages/library.py"))
+    guide = [label for label, page, _ in links(at) if page == "conditions"]
+    assert guide == [f"{len(cached_library().conditions)} condition guide entries: open them on the Conditions page"]

@@ -5,6 +5,7 @@ import streamlit as st
 
 from exam_assistant.ui import resources
 from exam_assistant.ui.text import ICON_ERROR, md
+from exam_assistant.ui.widgets.condition_view import guide_link
 from exam_assistant.ui.widgets.technique import item_details
 
 ANSWER_TEXT = {
@@ -41,6 +42,8 @@ for loaded in packs:
     st.caption(f"{md(pack.id)} · version {md(pack.version)} · {md(pack.kind)} · {len(pack.rules)} rules · "
                f"reviewers: {md(reviewed)} · licence {md(pack.licence)} · from {md(loaded.source)}")
     st.markdown(md(pack.description.strip()))
+    if pack.conditions:
+        guide_link(f"{len(pack.conditions)} condition guide entries: open them on the Conditions page")
     current = None
     for section, item in items:
         if section.id != current:

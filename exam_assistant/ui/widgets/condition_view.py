@@ -32,6 +32,14 @@ def condition_link(diagnosis_id: str, library: Library, *, label: str | None = N
             condition_view(library.conditions[diagnosis_id], library, patient_text=False)
 
 
+def guide_link(label: str) -> None:
+    """A link to the Conditions page itself (plain text where the app does not register it)."""
+    try:
+        st.page_link(CONDITIONS_PAGE, label=md(label), icon=ICON_GUIDE)
+    except StreamlitPageNotFoundError:
+        st.caption(md(label))
+
+
 def _statements(statements: list[Statement], keys: list[str]) -> None:
     for s in statements:
         numbers = []
