@@ -172,3 +172,16 @@ def test_a_valid_clinic_entry_loads(tmp_path: Path, raw_entries: list[dict[str, 
     lib = build_library([PackSource(builtin_protocol_dir(), "builtin"), PackSource(_clinic_pack(tmp_path, entry), "test")])
     assert [p for p in lib.problems if p.source.endswith("clinic.yaml")] == []
     assert "clinic_dx" in lib.conditions
+
+
+def test_reading_ease_separates_plain_from_dense_text() -> None:
+    """The score the handout test relies on: short everyday sentences score high, dense clinical prose low."""
+    from exam_assistant.readability import syllables
+
+    assert [syllables(w) for w in ("neck", "pillow", "physiotherapy", "radiculopathy", "tested", "make")] == [
+        1, 2, 5, 6, 2, 1]
+    plain = "Keep moving. Sleep on one firm pillow. Come back if it gets worse."
+    dense = ("Cervical radiculopathy secondary to foraminal stenosis demonstrates considerable interindividual "
+             "variability regarding symptomatology, necessitating comprehensive electrodiagnostic evaluation.")
+    assert flesch_reading_ease(plain) > 80
+    assert flesch_reading_ease(dense) < 0
