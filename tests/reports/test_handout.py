@@ -168,3 +168,26 @@ def test_each_handout_page_renders_to_png(tmp_path: Path, library: Library) -> N
                        timeout=60)
         pngs = sorted(ARTIFACTS.glob(f"{path.stem}-*.png"))
         assert 1 <= len(pngs) <= 2 and all(p.stat().st_size > 1000 for p in pngs)
+
+
+def test_without_a_condition_guide_the_emergency_section_is_still_there(note_library: Library) -> None:
+    """A clinic library with no condition guide still prints every section, the emergency one included."""
+    assert not note_library.conditions
+    encounter = load(REPO / "examples" / "encounters" / "c6_radiculopathy.json")
+    pdf = render_handout(encounter, assess(encounter, note_library), note_library, CLINIC, generated_at=WHEN)
+    text = all_text(pdf)
+    assert squashed(EMERGENCY_HEADING) in squashed(text) and "You feel much worse" in text
+    assert "What it probably is" in text and len(reader(pdf).pages) <= 2
+
+
+def test_letter_paper_with_many_red_flags_still_fits_two_pages(library: Library) -> None:
+    encounter = Encounter.model_validate({
+        "patient": {"name": "Ana Silva", "date_of_birth": "1950-02-03", "sex": "female"},
+        "findings": yes("history.fever", "history.cancer", "history.weight_loss", "history.arm_swelling",
+                        "history.abrupt_severe_pain", "history.sudden_unusual_headache", "history.chest_pain",
+                        "history.autonomic_symptoms", "history.osteoporosis", "history.smoker"),
+    })
+    letter = CLINIC.model_copy(update={"paper": "Letter"})
+    pdf = render_handout(encounter, assess(encounter, library), library, letter, generated_at=WHEN)
+    assert len(reader(pdf).pages) <= 2
+    assert squashed(EMERGENCY_HEADING) in squashed(all_text(pdf))
