@@ -72,6 +72,8 @@ def _bulk_answers(ctx: NoteContext) -> int:
 
 def screen_line(ctx: NoteContext) -> str:
     no, other, missing = screen_counts(ctx)
+    if no + other + missing == 0:
+        return "Red-flag screen: the loaded protocols hold no screening questions."
     bulk = _bulk_answers(ctx)
     if not ctx.assessment.red_flags and other == 0 and no:
         how = f" ({bulk} answered no (all-negative screen))" if bulk else ""

@@ -24,7 +24,9 @@ from tests.reports.test_note_content import emergency_note_encounter
 
 GOLDEN = Path(__file__).parent / "golden" / "note_pack.sha256"
 OPTIONS = NoteOptions(invariant=True, generated_at=datetime(2026, 5, 4, 12, 0, tzinfo=UTC), app_version="golden")
-PROFILE = ClinicProfile(name="Golden Clinic", address="1 Test Street", phone="000")
+PROFILE = ClinicProfile(  # zone and date format fixed: the golden file must not depend on the machine
+    name="Golden Clinic", address="1 Test Street", phone="000", timezone="UTC", date_format="yyyy-mm-dd"
+)
 
 
 def golden_pdf(library: Library) -> bytes:
