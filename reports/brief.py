@@ -121,7 +121,7 @@ def findings_by_source(ctx: NoteContext, s: Sorted) -> list[Flowable]:
         )
     reported: dict[str, list[str]] = {key: [] for key in SOURCE_TITLES}
     answers: dict[str, list[str]] = {key: [] for key in SOURCE_TITLES}
-    denied = 0
+    denied = screened = 0
     for item_id, item, finding in s.history + s.other:
         source = source_of(item, finding)
         label = item.label if item else f"{item_id} (not in the loaded protocols)"
@@ -130,6 +130,7 @@ def findings_by_source(ctx: NoteContext, s: Sorted) -> list[Flowable]:
                 reported[source].append(label)
             elif finding.value == "no":
                 denied += 1
+                screened += finding.screen
             continue
         answers[source].append(f"{label}: {ctx.user(finding_text(finding, item))}")
     for source in SOURCE_TITLES:
@@ -139,7 +140,9 @@ def findings_by_source(ctx: NoteContext, s: Sorted) -> list[Flowable]:
             groups[source].append(ctx.p(_line(answers[source]), st.body))
     if denied:
         groups["patient"].append(
-            ctx.p(f"{denied} questions answered no; listed in the appendix.", st.small, label="Denied:")
+            ctx.p(f"{denied} questions answered no"
+                  + (f" ({screened} by the all-negative screen)" if screened else "")
+                  + "; listed in the appendix.", st.small, label="Denied:")
         )
     scores = [
         f"{sc.title} {sc.value:g}/{sc.maximum:g}" + (f" ({sc.band})" if sc.band else "")

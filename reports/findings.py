@@ -60,10 +60,12 @@ def neuro_levels(s: Sorted) -> list[str]:
 
 
 def yes_no_groups(rows: list[tuple[str, Item | None, Finding]]) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {"yes": [], "no": [], "unknown": []}
+    """Labels by answer; "screen" holds the "no" answers given by the all-negative screen button."""
+    groups: dict[str, list[str]] = {"yes": [], "no": [], "screen": [], "unknown": []}
     for item_id, item, finding in rows:
         if isinstance(finding, YesNo):
-            groups[finding.value].append(item.label if item else item_id)
+            key = "screen" if finding.screen and finding.value == "no" else finding.value
+            groups[key].append(item.label if item else item_id)
     return groups
 
 

@@ -174,7 +174,8 @@ def subjective(ctx: NoteContext, s: Sorted, title: str = "Subjective") -> list[F
         value = finding_text(finding, item)
         rows.append([ctx.p(item.label if item else item_id, st.cell), ctx.p(value, st.cell, user=True)])
     groups = yes_no_groups(s.history)
-    for key, label in (("yes", "Reported"), ("no", "Denied"), ("unknown", "Unsure / unknown")):
+    for key, label in (("yes", "Reported"), ("no", "Denied"), ("screen", "No (all-negative screen)"),
+                       ("unknown", "Unsure / unknown")):
         if groups[key]:
             rows.append([Paragraph(f"<b>{label}</b>", st.cell), ctx.p("; ".join(groups[key]), st.cell)])
     if len(rows) > 1:

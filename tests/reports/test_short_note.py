@@ -85,3 +85,20 @@ def test_further_examination_lists_only_protocols_not_done(render: Render, libra
         title = squashed(library.packs[sp.protocol].pack.title + ":")
         done = any(i.id in encounter.findings for i in library.packs[sp.protocol].pack.items())
         assert (title in text) != done, sp.protocol
+
+
+def test_bulk_no_answers_are_one_compact_line_and_marked_in_the_appendix(render: Render) -> None:
+    """Answers from the all-negative screen button are counted in one line on the brief pages and listed in the
+    appendix as 'No (all-negative screen)', apart from the questions asked one by one."""
+    from exam_assistant.models import YesNo
+
+    encounter = example("c6_radiculopathy")
+    findings = dict(encounter.findings)
+    findings["history.night_sweats"] = YesNo(value="no", screen=True)
+    findings["history.malaise"] = YesNo(value="no", screen=True)
+    pages = pages_text(render(encounter.model_copy(update={"findings": findings})))
+    appendix = _appendix_page(pages)
+    brief = squashed(" ".join(pages[: appendix - 1]))
+    assert squashed("(2 by the all-negative screen)") in brief
+    rest = squashed(" ".join(pages[appendix - 1:]))
+    assert squashed("No (all-negative screen)") in rest
