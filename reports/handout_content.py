@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from exam_assistant.condition_guide import ConditionGuideEntry, Statement
 from exam_assistant.engine.assessment import Assessment
@@ -104,22 +103,50 @@ def _probably(entries: list[ConditionGuideEntry], red: list[str], library: Libra
     return out
 
 
-def _decided(encounter: Encounter) -> list[str]:
-    """Lines of what the clinician decided, when the encounter records decisions (else empty)."""
-    decisions: Any = getattr(encounter, "decisions", None)
-    if decisions is None or getattr(decisions, "empty", True):
-        return []
-    lines = [f"A scan: {r.study}." for r in decisions.imaging_requests]
-    lines += [f"A referral to {r.to}." for r in decisions.referrals]
-    lines += [f"Medicine: {p.drug} {p.dose}, {p.frequency}, for {p.duration}." for p in decisions.prescriptions]
-    lines += [str(a) for a in decisions.advice]
-    if decisions.shared_decision:
-        lines.append(str(decisions.shared_decision))
+def _suggestion_lines(encounter: Encounter, assessment: Assessment, library: Library) -> list[str]:
+    """Plain lines for the suggestions the clinician accepted or changed (declined ones are not the plan)."""
+    imaging = {im.id: im for im in assessment.imaging}
+    lines: list[str] = []
+    for d in encounter.decisions.suggestions:
+        rule_id = d.suggestion.split(":")[0]
+        if d.status == "declined":
+            continue
+        if d.status == "changed" and d.change:
+            lines.append(d.change)
+        elif d.kind == "review" and encounter.decisions.follow_up is not None:
+            continue  # the decided date is the review; "When to come back" prints it
+        elif d.kind == "review" and rule_id in imaging and imaging[rule_id].review_in_weeks is not None:
+            lines.append(f"We will see you again in about {imaging[rule_id].review_in_weeks} weeks to check how you are.")
+        elif d.kind == "imaging" and rule_id in imaging:
+            worded = [e for e in library.conditions.values() if rule_id in e.imaging.rules]
+            first = imaging[rule_id].first
+            if worded:  # the guide's plain wording for the condition this imaging rule belongs to
+                lines += [s.text for s in worded[0].patient.next_step]
+            elif first is None:
+                lines.append("You do not need a scan now.")
+            else:
+                lines.append(f"A scan: {first.study}.")
     return lines
 
 
-def _plan(encounter: Encounter, entries: list[ConditionGuideEntry]) -> Section:
-    decided = _decided(encounter)
+def _decided(encounter: Encounter, assessment: Assessment, library: Library) -> list[str]:
+    """Lines of what the clinician decided (empty when nothing is recorded)."""
+    decisions = encounter.decisions
+    if decisions.empty:
+        return []
+    lines = _suggestion_lines(encounter, assessment, library)
+    lines += [f"A scan: {r.study}." for r in decisions.imaging_requests]
+    lines += [f"A referral to {r.to}." for r in decisions.referrals]
+    lines += [f"Medicine: {p.drug} {p.dose}, {p.frequency}, for {p.duration}." for p in decisions.prescriptions]
+    lines += list(decisions.advice)
+    if decisions.shared_decision:
+        lines.append(decisions.shared_decision)
+    return list(dict.fromkeys(lines)) or ["Your clinician will talk you through the plan."]
+
+
+def _plan(encounter: Encounter, assessment: Assessment, library: Library,
+          entries: list[ConditionGuideEntry]) -> Section:
+    decided = _decided(encounter, assessment, library)
     if decided:
         return Section("What we decided", bullets=decided)
     return Section("The plan we suggest", bullets=_texts([e.patient.next_step for e in entries]),
@@ -128,10 +155,9 @@ def _plan(encounter: Encounter, entries: list[ConditionGuideEntry]) -> Section:
 
 def _come_back(encounter: Encounter, entries: list[ConditionGuideEntry], library: Library) -> Section:
     lines = _texts([e.patient.when_to_come_back for e in entries])
-    decisions: Any = getattr(encounter, "decisions", None)
-    follow_up = getattr(decisions, "follow_up", None)
-    if isinstance(follow_up, date):
-        lines.insert(0, f"Your next visit: {follow_up.isoformat()}.")
+    follow_up = encounter.decisions.follow_up
+    if follow_up is not None:  # a decided date replaces the guide's usual timing, which could contradict it
+        lines = [f"Your next visit: {follow_up.isoformat()}.", "Come back sooner if you get worse or you are worried."]
     if not lines and GENERAL_SAFETY_NET in library.conditions:
         lines = _texts([library.conditions[GENERAL_SAFETY_NET].patient.when_to_come_back])
     return Section("When to come back", bullets=lines)
@@ -169,7 +195,7 @@ def handout_content(encounter: Encounter, assessment: Assessment, library: Libra
         _found(assessment),
         *_probably(entries, red, library),
         *([seek_help] if emergency else []),  # an emergency puts the warning signs on page 1, near the top
-        _plan(encounter, entries),
+        _plan(encounter, assessment, library, entries),
         Section("What to do now", bullets=to_do),
         _come_back(encounter, advised, library),
         *([] if emergency else [seek_help]),
