@@ -134,8 +134,9 @@ def findings_by_source(ctx: NoteContext, s: Sorted) -> list[Flowable]:
             continue
         answers[source].append(f"{label}: {ctx.user(finding_text(finding, item))}")
     for source in SOURCE_TITLES:
-        if reported[source]:
-            groups[source].append(ctx.p(_line(reported[source]), st.body, label="Yes:"))
+        if reported[source]:  # the patient says yes; an examiner or a laboratory finds a sign present
+            label = "Yes:" if source in ("patient", "clinician") else "Present:"
+            groups[source].append(ctx.p(_line(reported[source]), st.body, label=label))
         if answers[source]:
             groups[source].append(ctx.p(_line(answers[source]), st.body))
     if denied:
