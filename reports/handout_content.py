@@ -180,6 +180,14 @@ def emergency_ids(assessment: Assessment, library: Library) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _scan_declined(entry: ConditionGuideEntry, encounter: Encounter, assessment: Assessment) -> bool:
+    """True when the clinician declined every imaging suggestion of this condition: its 'go to the scan'
+    advice would then be wrong (the condition itself stays named)."""
+    declined = {d.suggestion for d in encounter.decisions.suggestions if d.kind == "imaging" and d.status == "declined"}
+    fired = [r for r in entry.imaging.rules if r in {im.id for im in assessment.imaging}]
+    return bool(fired) and all(r in declined for r in fired)
+
+
 def handout_content(encounter: Encounter, assessment: Assessment, library: Library) -> Handout:
     entries = chosen_conditions(assessment, library)
     red = red_flag_ids(assessment, library)
@@ -187,6 +195,7 @@ def handout_content(encounter: Encounter, assessment: Assessment, library: Libra
     # During an emergency, self-care and "come back" advice of other conditions would contradict the
     # action ("keep moving gently" beside "wait for the ambulance"); those conditions stay named above.
     advised = [e for e in entries if e.diagnosis in emergency] if emergency else entries
+    advised = [e for e in advised if not _scan_declined(e, encounter, assessment)]
     to_do = _texts([e.patient.what_to_do for e in advised], MAX_TO_DO)
     if not to_do and GENERAL_SAFETY_NET in library.conditions:
         to_do = _texts([library.conditions[GENERAL_SAFETY_NET].patient.what_to_do], MAX_TO_DO)

@@ -204,3 +204,19 @@ def test_letter_paper_with_many_red_flags_still_fits_two_pages(library: Library)
     pdf = render_handout(encounter, assess(encounter, library), library, letter, generated_at=WHEN)
     assert len(reader(pdf).pages) <= 2
     assert squashed(EMERGENCY_HEADING) in squashed(all_text(pdf))
+
+
+def test_a_declined_scan_drops_the_scan_advice_but_keeps_the_condition_named(library: Library) -> None:
+    """Venous TOS with its duplex declined (with a reason): no 'go to the scan', the condition still explained."""
+    data = {"patient": {"name": "Kim Lee", "date_of_birth": "1995-02-03", "sex": "male"},
+            "findings": yes("history.arm_swelling", "history.arm_cyanosis")}
+    plain = Encounter.model_validate(data)
+    assert "img.vtos" in {im.id for im in assess(plain, library).imaging}
+    scan_advice = library.conditions["venous_tos"].patient.what_to_do[0].text
+    assert scan_advice in " ".join(all_text(handout(plain, library)).split())
+    declined = Encounter.model_validate({**data, "decisions": {"suggestions": [
+        {"suggestion": "img.vtos", "kind": "imaging", "status": "declined", "beside_red_flag": True,
+         "reason": "Duplex already done this morning at the hospital."}]}})
+    text = " ".join(all_text(handout(declined, library)).split())
+    assert scan_advice not in text
+    assert "Venous thoracic outlet syndrome" in text and squashed(EMERGENCY_HEADING) in squashed(text)
