@@ -50,7 +50,7 @@ def test_conditions_page_lists_every_condition_by_region_most_urgent_first() -> 
                                      for d in lib.conditions)]
     order = [TIER_ORDER[next(dx.default_tier for dx in lib.diagnoses.values() if dx.name == n)] for n in neck]
     assert order == sorted(order, reverse=True) and len(neck) == len(tiers)
-    assert "EMERGENCY" in " ".join(h.value for h in at.subheader)  # urgency groups inside each region
+    assert any(m.value.startswith("##### ") and "EMERGENCY" in m.value for m in at.markdown)  # urgency groups
 
 
 def test_conditions_search_finds_by_everyday_name() -> None:

@@ -61,6 +61,6 @@ for region, title in REGION_TITLES.items():
         dx = library.diagnoses[dx_id]
         if dx.default_tier != tier:
             tier = dx.default_tier
-            st.subheader(tier_label(tier))
+            st.markdown(f"##### {tier_label(tier)}")
         with st.expander(f"{tier_label(dx.default_tier)} · {md(dx.name)}", expanded=bool(needle) and len(shown) <= 3):
             condition_view(entries[dx_id], library)
