@@ -15,6 +15,7 @@ pages = [
     st.Page(PAGES / "conditions.py", title="Conditions", icon=":material/local_library:", url_path="conditions"),
     st.Page(PAGES / "library.py", title="Protocol library", icon=":material/menu_book:", url_path="library"),
     st.Page(PAGES / "settings.py", title="Settings", icon=":material/settings:", url_path="settings"),
+    st.Page(PAGES / "audit.py", title="Audit log", icon=":material/policy:", url_path="audit"),
 ]
 if (PAGES / "practice.py").exists():
     pages.insert(4, st.Page(PAGES / "practice.py", title="Practice", icon=":material/school:", url_path="practice"))

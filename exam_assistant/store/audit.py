@@ -1,9 +1,10 @@
-"""The append-only audit log: created, updated, finalised, amended, exported, deleted.
+"""The append-only audit log: created, updated, viewed, finalised, amended, exported, deleted.
 
 An event records who (the actor label), when, which encounter (its opaque UUID), the
 encounter version and a short machine detail (an export kind, a linked encounter id). It never
 holds clinical content or a patient's name: the detail is built by the store from ids and fixed
-words, never from user text. The database refuses UPDATE and DELETE on this table (triggers).
+words, never from user text. The database refuses UPDATE and DELETE on this table (triggers),
+and every event is a link of a hash chain (``audit_chain.py``) that ``db verify-audit`` checks.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from exam_assistant.models import utcnow
+from exam_assistant.store import audit_chain
 from exam_assistant.store.errors import InvalidEncounterError
 from exam_assistant.store.tables import AuditEventRow, table_of
 
-AuditEventKind = Literal["created", "updated", "finalised", "amended", "exported", "deleted"]
+AuditEventKind = Literal["created", "updated", "viewed", "finalised", "amended", "exported", "deleted"]
 EVENTS: tuple[AuditEventKind, ...] = (
     "created",
     "updated",
+    "viewed",
     "finalised",
     "amended",
     "exported",
@@ -66,15 +69,21 @@ def record(
     if event not in EVENTS or not _DETAIL.match(detail):
         raise ValueError("audit events take a known event and a machine detail only")
     table = table_of(AuditEventRow)
-    values = {
+    session.flush()  # the encounter row this event hashes must be visible to the statements below
+    conn = session.connection()
+    audit_chain.lock_chain(conn)
+    values: dict[str, object] = {
         "event": event,
         "actor": actor,
         "at": at or utcnow(),
         "encounter_id": encounter_id,
         "version": version,
         "detail": detail,
+        "subject_hash": audit_chain.subject_hash(conn, encounter_id),
+        "prev_hash": audit_chain.last_hash(conn),
     }
-    session.connection().execute(insert(table).values(**values))
+    values["row_hash"] = audit_chain.event_hash(values)
+    conn.execute(insert(table).values(**values))
 
 
 def history(engine: Engine, encounter_id: str | None = None, limit: int = 1000) -> list[AuditEvent]:

@@ -141,7 +141,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    stored = _repo(args).get(args.id)
+    stored = _repo(args).view(args.id, actor_from_args(args))  # a person reads it: logged as viewed
     sys.stdout.write(cli_output.show(stored, args.format))
     return EXIT_OK
 
@@ -158,6 +158,14 @@ def _export_csv(args: argparse.Namespace) -> int:
         return _fail(EXIT_INVALID, f"cannot write {args.output}: {exc.strerror or exc}")
     repo.record_exports([s.id for s in stored], actor, "csv")
     sys.stderr.write(f"wrote {len(frame)} encounter(s) to {args.output}\n")
+    return EXIT_OK
+
+
+def _db_verify_audit(args: argparse.Namespace) -> int:
+    report = _repo(args).verify_audit()
+    if not report.ok:
+        return _fail(EXIT_INVALID, f"audit log broken: {report.problem}")
+    sys.stdout.write(f"audit log intact: {report.events} event(s); head {report.head or '-'}\n")
     return EXIT_OK
 
 
@@ -202,7 +210,7 @@ def register(subparsers: Any) -> None:
     p = esub.add_parser("show", help="print one stored encounter")
     p.add_argument("id")
     p.add_argument("--format", choices=["json", "text"], default="json")
-    _common(p, _show)
+    _common(p, _show, actor=True)
     p = esub.add_parser("export-csv", help="write matching encounters as CSV, one row each")
     p.add_argument("-o", "--output", required=True, help="the CSV file to write")
     p.add_argument("--include-notes", action="store_true", help="include free text (notes, complaint)")
@@ -213,3 +221,5 @@ def register(subparsers: Any) -> None:
     p = dsub.add_parser("upgrade", help="apply the database migrations (also done at start)")
     p.add_argument("--revision", default="head", help="target revision (default: head)")
     _common(p, _db_upgrade)
+    p = dsub.add_parser("verify-audit", help="recompute the audit hash chain; exit 2 naming the first bad event")
+    _common(p, _db_verify_audit)

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from exam_assistant.store import audit, search
+from exam_assistant.store import audit, audit_chain, search
+from exam_assistant.store.engine import writer
 from exam_assistant.store.errors import NotFoundError
 from exam_assistant.store.records import (
     EncounterFilters,
     EncounterSummary,
     StoredEncounter,
+    check_actor,
     to_stored,
 )
 from exam_assistant.store.tables import EncounterRow
@@ -55,6 +57,20 @@ class EncounterReads:
                 raise NotFoundError(f"no encounter with id {encounter_id}")
             return to_stored(row)
 
+    def view(self, encounter_id: str, actor: str) -> StoredEncounter:
+        """The stored encounter, for a person to look at: the view is an audit event (``viewed``).
+
+        Use this, not :meth:`get`, whenever a record is shown to someone (screen, ``show``);
+        ``get`` is for the store's own bookkeeping and for tests.
+        """
+        actor = check_actor(actor)
+        with Session(writer(self.engine)) as session, session.begin():
+            row = session.get(EncounterRow, encounter_id)
+            if row is None or row.deleted_at is not None:
+                raise NotFoundError(f"no encounter with id {encounter_id}")
+            audit.record(session, "viewed", actor, encounter_id, row.version)
+            return to_stored(row)
+
     def list(
         self, filters: EncounterFilters | None = None, limit: int = 50, offset: int = 0
     ) -> builtins.list[EncounterSummary]:
@@ -72,6 +88,10 @@ class EncounterReads:
     def audit_history(self, encounter_id: str | None = None) -> builtins.list[audit.AuditEvent]:
         """The audit events (of one encounter, or all), oldest first."""
         return audit.history(self.engine, encounter_id)
+
+    def verify_audit(self) -> audit_chain.ChainReport:
+        """Recompute the audit hash chain and check final notes against it (``db verify-audit``)."""
+        return audit_chain.verify(self.engine)
 
     def outcome_series(self, patient: Patient, library: Library | None = None) -> pd.DataFrame:
         """NPRS, NDI and QuickDASH over a patient's visits: one row per visit, oldest first."""

@@ -147,6 +147,11 @@ class AuditEventRow(Base):
     encounter_id: Mapped[str | None] = mapped_column(ForeignKey("encounters.id"))
     version: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str] = mapped_column(String(200))
+    # The hash chain (revision 0004, see audit_chain.py): the encounter's content hash at the
+    # event, the previous event's hash, and this event's own hash.
+    subject_hash: Mapped[str | None] = mapped_column(String(KEY_LEN))
+    prev_hash: Mapped[str | None] = mapped_column(String(KEY_LEN))
+    row_hash: Mapped[str | None] = mapped_column(String(KEY_LEN))
 
 
 class FinalNoteRow(Base):

@@ -191,7 +191,9 @@ class Flow:
     def load(self, encounter_id: str) -> bool:
         try:
             uuid.UUID(encounter_id)
-            stored = self.store.get(encounter_id)
+            # Opening a record shows it to someone: logged as a view (before this session's
+            # draft is known, the actor is the signed-in user or the local single user).
+            stored = self.store.view(encounter_id, signed_in_user() or FALLBACK_ACTOR)
         except (ValueError, NotFoundError):
             self.forget()
             st.query_params.pop(self.query_param, None)

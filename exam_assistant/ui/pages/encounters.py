@@ -76,7 +76,11 @@ with left:
     chosen = next((s for s in found if s.id == chosen_id), None)
 
 if chosen is not None:
-    record = store.get(chosen.id)
+    if st.session_state.get("_encounters_viewed") != chosen.id:  # log a view once, not every rerun
+        record = store.view(chosen.id, signed_in_user() or "clinic user")
+        st.session_state["_encounters_viewed"] = chosen.id
+    else:
+        record = store.get(chosen.id)
     enc = record.encounter
     with st.container(border=True):
         st.markdown(f"**{md(enc.patient.name)}**, {enc.age} y · visit {md(clock.day(clock.local_day(enc.created_at)))} · "
