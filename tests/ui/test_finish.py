@@ -72,6 +72,7 @@ def test_finalising_makes_the_note_read_only(store: EncounterRepository) -> None
     assert clinician is not None and clinician.registration_number == "HCPC PH123456"
     frozen = store.frozen_note(encounter_id)
     assert frozen is not None and "HCPC PH123456" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(frozen.pdf)).pages)
+    assert any(frozen.sha256 in c.value for c in at.caption)  # the screen shows the frozen note's hash
     go_to_step(at, steps.HISTORY)
     assert widget(at, "history.fever").disabled
 

@@ -162,6 +162,10 @@ def finish_step(flow: Flow) -> None:
     else:
         when = clinic_profile().clock().when(enc.finalised_at) if enc.finalised_at else ""
         st.success(f"Final note, finalised {when}.", icon=ICON_DONE)
+        frozen = flow.store.frozen_note(str(enc.id))
+        if frozen is not None:  # the record is these bytes: show their fingerprint
+            st.caption(f"The PDF was frozen at signing{' and digitally signed' if frozen.signed else ''}; "
+                       f"every download returns it unchanged. SHA-256 `{frozen.sha256}`")
     build = pdf_builder(flow)
     name = f"exam-note-{enc.visit_date.isoformat()}-{str(enc.id)[:8]}{'' if enc.status == 'final' else '-draft'}.pdf"
     if build is not None:
