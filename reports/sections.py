@@ -138,30 +138,6 @@ def summary_box(ctx: NoteContext) -> list[Flowable]:
     return [box]
 
 
-def at_a_glance(ctx: NoteContext) -> list[str]:
-    """One line each for readable clusters, the level, the leading diagnosis and the first imaging step."""
-    a = ctx.assessment
-    parts: list[str] = []
-    for c in a.clusters:
-        if c.band is None and not c.called_positive:
-            continue
-        post = (
-            f", post-test probability {c.posttest_probability * 100:.0f}%" if c.posttest_probability is not None else ""
-        )
-        parts.append(f"{c.title}: {c.positive} of {c.total} positive{post}")
-    if a.level is not None:
-        parts.append(f"root level {a.level.level} {a.level.side} ({a.level.confidence})")
-    if a.differential:
-        parts.append(f"leading diagnosis {a.differential[0].name}")
-    for im in a.imaging[:1]:
-        parts.append(
-            f"imaging: {im.first.study}"
-            if im.first
-            else f"imaging: none now, review {ctx.review_date(im.review_in_weeks)}"
-        )
-    return parts
-
-
 def subjective(ctx: NoteContext, s: Sorted, title: str = "Subjective") -> list[Flowable]:
     st = ctx.st
     out = heading(ctx, title)
