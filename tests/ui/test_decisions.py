@@ -75,3 +75,17 @@ def test_an_incomplete_prescription_is_refused_in_plain_words(store: EncounterRe
     ok(at.run())
     assert store.get(encounter_id).encounter.decisions.prescriptions == []
     assert any("Not added" in e.value for e in at.error)
+
+
+def test_a_changed_suggestion_records_what_was_done_instead(store: EncounterRepository) -> None:
+    encounter_id, at, found = _at_summary(store, "c6_radiculopathy")
+    _control(at, found[0].id).set_value("changed")
+    ok(at.run())
+    assert store.get(encounter_id).encounter.decisions.about(found[0].id) is None  # waits for the change
+    next(t for t in at.text_input if t.key == f"ea.decision.{found[0].id}.change").input("MRI within 2 weeks")
+    ok(at.run())
+    decision = store.get(encounter_id).encounter.decisions.about(found[0].id)
+    assert decision is not None and (decision.status, decision.change) == ("changed", "MRI within 2 weeks")
+    _control(at, found[0].id).set_value(None)  # clearing the choice removes the decision
+    ok(at.run())
+    assert store.get(encounter_id).encounter.decisions.about(found[0].id) is None
