@@ -151,3 +151,25 @@ def test_summary_puts_do_not_beside_the_red_flags_and_shows_no_aspirin(store: En
     assert "Do not" in text and "Antiplatelet, anticoagulant or thrombolytic" in text
     assert "withheld: tx.acs" in text
     assert "Aspirin 300 mg" not in text
+
+
+def test_an_amendment_finalised_in_the_app_names_the_note_it_replaces(store: EncounterRepository) -> None:
+    """Finalise, amend, finalise again: the amendment's frozen PDF carries the first note's hash."""
+    save_signer(Clinician(name="Dr Grey", registration_number="HCPC PH123456"), signer_path())
+    first_id, at = _at_finish(store)
+    at.checkbox[0].check()
+    ok(at.run())
+    button(at, "Finalise the note").click()
+    ok(at.run())
+    button(at, "Amend this note").click()
+    ok(at.run())
+    amendment_id = current_id(at)
+    go_to_step(at, steps.FINISH)
+    at.checkbox[0].check()
+    ok(at.run())
+    button(at, "Finalise the note").click()
+    ok(at.run())
+    first, second = store.frozen_note(first_id), store.frozen_note(amendment_id)
+    assert first is not None and second is not None and second.supersedes == first.ref
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(second.pdf)).pages)
+    assert first.sha256 in "".join(text.split())
