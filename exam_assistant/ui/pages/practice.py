@@ -344,7 +344,8 @@ def progress(case_lib: CaseLibrary, student: str) -> None:
     if series:
         wide = pd.DataFrame(series)
         wide.insert(0, "Attempt", range(1, len(rows) + 1))
-        wide.insert(1, "Date", [r["Date"].strftime("%Y-%m-%d %H:%M") for r in rows])
+        clock = resources.clinic_profile().clock()  # the clinic's time zone and date format
+        wide.insert(1, "Date", [clock.when(r["Date"]) for r in rows])
         long = wide.melt(id_vars=["Attempt", "Date"], var_name="Domain", value_name="Percent").dropna()
         chart = alt.Chart(long).mark_line(point=True).encode(
             x=alt.X("Attempt:O", title="Attempt (oldest first)"),
