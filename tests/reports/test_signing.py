@@ -139,3 +139,20 @@ def test_batch_export_writes_the_frozen_final_note_whatever_the_profile(
     assert hashlib.sha256(written.read_bytes()).hexdigest() == frozen.sha256
     assert [e.detail for e in repo.audit_history(stored.id) if e.event == "exported"] == ["pdf"]
     repo.engine.dispose()
+
+
+def test_an_encrypted_key_takes_its_passphrase_from_the_environment(
+    tmp_path: Path, clinic_key: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = clinic_key
+    private = serialization.load_pem_private_key(key.read_bytes(), password=None)
+    locked = tmp_path / "locked.key.pem"
+    locked.write_bytes(private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                             serialization.BestAvailableEncryption(b"correct horse")))
+    args = ["export", "pdf", str(EXAMPLES / "neck_pain_normal_exam.json"), "-o", str(tmp_path / "n.pdf"),
+            "--sign-cert", str(cert), "--sign-key", str(locked)]
+    monkeypatch.delenv("EXAM_ASSISTANT_SIGN_KEY_PASSPHRASE", raising=False)
+    assert main(args) == 2 and not (tmp_path / "n.pdf").exists()
+    monkeypatch.setenv("EXAM_ASSISTANT_SIGN_KEY_PASSPHRASE", "correct horse")
+    assert main(args) == 0
+    assert _status((tmp_path / "n.pdf").read_bytes(), cert)[:2] == (True, True)
