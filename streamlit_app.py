@@ -4,6 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from exam_assistant.ui.access_gate import allowed_pages, current_user
+
 PAGES = Path(__file__).resolve().parent / "exam_assistant" / "ui" / "pages"
 
 st.set_page_config(page_title="Exam Assistant", page_icon="🩺", layout="wide")
@@ -20,4 +22,5 @@ pages = [
 if (PAGES / "practice.py").exists():
     pages.insert(4, st.Page(PAGES / "practice.py", title="Practice", icon=":material/school:", url_path="practice"))
 
-st.navigation(pages).run()
+user = current_user()  # sign-in mode: stops at the sign-in screen until someone is signed in
+st.navigation(allowed_pages(pages, user)).run()

@@ -22,7 +22,9 @@ from exam_assistant.store import audit_chain
 from exam_assistant.store.errors import InvalidEncounterError
 from exam_assistant.store.tables import AuditEventRow, table_of
 
-AuditEventKind = Literal["created", "updated", "viewed", "finalised", "amended", "exported", "deleted"]
+AuditEventKind = Literal[
+    "created", "updated", "viewed", "finalised", "amended", "exported", "deleted", "signed_in", "access_denied"
+]
 EVENTS: tuple[AuditEventKind, ...] = (
     "created",
     "updated",
@@ -31,6 +33,8 @@ EVENTS: tuple[AuditEventKind, ...] = (
     "amended",
     "exported",
     "deleted",
+    "signed_in",
+    "access_denied",
 )
 _DETAIL = re.compile(r"^[a-z0-9_\- :.]{0,200}$")
 _EXPORT_KIND = re.compile(r"^[a-z0-9_\-]{1,40}$")

@@ -71,6 +71,13 @@ class EncounterReads:
             audit.record(session, "viewed", actor, encounter_id, row.version)
             return to_stored(row)
 
+    def record_access(self, event: audit.AuditEventKind, actor: str, detail: str = "",
+                      encounter_id: str | None = None) -> None:
+        """Log a sign-in or a refused access (``detail``: a machine word such as the action refused)."""
+        actor = check_actor(actor)
+        with Session(writer(self.engine)) as session, session.begin():
+            audit.record(session, event, actor, encounter_id, None, detail=detail)
+
     def list(
         self, filters: EncounterFilters | None = None, limit: int = 50, offset: int = 0
     ) -> builtins.list[EncounterSummary]:
