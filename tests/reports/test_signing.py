@@ -66,7 +66,7 @@ def clinic_key(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def _status(pdf: bytes, cert_path: Path) -> tuple[bool, bool, bytes]:
     """(intact, valid, signer's certificate DER) as pyHanko reports them, trusting only our certificate."""
-    cert = load_cert_from_pemder(str(cert_path))
+    cert = load_cert_from_pemder(str(cert_path))  # type: ignore[no-untyped-call]
     signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
     status = validate_pdf_signature(signature, ValidationContext(trust_roots=[cert]))
     return status.intact, status.valid, status.signing_cert.dump()
@@ -92,7 +92,7 @@ def test_cli_signs_the_note_and_pyhanko_validates_it(tmp_path: Path, clinic_key:
     save_artifact("signed_c6", pdf)
     intact, valid, signer = _status(pdf, cert)
     assert intact and valid
-    assert signer == load_cert_from_pemder(str(cert)).dump()
+    assert signer == load_cert_from_pemder(str(cert)).dump()  # type: ignore[no-untyped-call]
     page, (x1, y1, x2, y2) = _widget_rect(pdf)
     assert x2 - x1 > 100 and y2 - y1 > 30  # a visible box, not an invisible signature
     assert "Signature" in reader(pdf).pages[page].extract_text()
