@@ -182,3 +182,25 @@ def test_upgrading_from_0003_chains_the_existing_events(db_url: str) -> None:
         assert report.ok and report.events == 2
     finally:
         repo.engine.dispose()
+
+
+@pytest.mark.parametrize("rewrite_hash_too", [False, True], ids=["bytes-only", "bytes-and-hash"])
+def test_a_frozen_pdf_changed_behind_the_triggers_is_caught(repo: EncounterRepository, rewrite_hash_too: bool) -> None:
+    """Replacing a frozen note's PDF (even with its sha256 column recomputed) no longer matches the
+    SHA-256 its finalised event recorded."""
+    from exam_assistant.store.frozen import RenderedNote, sha256_hex
+
+    def render(encounter: object, _previous: object) -> RenderedNote:
+        return RenderedNote(b"%PDF-1.4 note of " + str(getattr(encounter, "id", "")).encode())
+
+    stored = repo.save_draft(make_encounter(), None, "alice")
+    repo.finalise(stored.id, 1, "alice", render)
+    assert repo.verify_audit().ok
+    forged = b"%PDF-1.4 a different note"
+    with repo.engine.begin() as conn:
+        _as_owner(conn, "final_notes")
+        conn.execute(text("UPDATE final_notes SET pdf = :pdf"), {"pdf": forged})
+        if rewrite_hash_too:
+            conn.execute(text("UPDATE final_notes SET sha256 = :h"), {"h": sha256_hex(forged)})
+    report = repo.verify_audit()
+    assert not report.ok and f"frozen PDF of encounter {stored.id}" in str(report.problem)
