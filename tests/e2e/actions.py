@@ -24,6 +24,7 @@ def new_patient(page: Page, base_url: str, name: str, born: str = "01051970") ->
     page.get_by_role("spinbutton", name="day, Date of birth").click()
     page.keyboard.type(born)
     page.get_by_label("Clinician name").fill("Dr Grey")
+    page.get_by_label("Registration number (optional)").fill("HCPC PH123456")  # a final note needs it
     page.get_by_role("button", name="Start the examination").click()
     page.wait_for_url(re.compile(r"encounter=[0-9a-f-]{36}"))
     expect(page.get_by_role("heading", name="Red-flag screen")).to_be_visible()
