@@ -220,3 +220,29 @@ def test_the_invariant_checker_catches_aspirin_slipped_back_beside_a_dissection(
         t.model_copy(update={"steps": list(acs.steps)}) if t.id == "tx.acs" else t for t in result.treatment]})
     problems = policy_violations(tampered, LIB)
     assert any("antithrombotic" in p and "tx.acs" in p for p in problems)
+
+
+# Words that name advice the hold-back policy controls. A red flag's action is never held back, so
+# it must not carry such advice: it belongs in a classed plan step, where a forbid can reach it.
+CONTROLLED_WORDS = {
+    "antithrombotic": ("aspirin", "heparin", "anticoagul", "thromboly", "clopidogrel", "antiplatelet"),
+    "manual_therapy": ("manipulat", r"\bmobilis"),
+    "traction": ("traction",),
+    "nsaid": ("ibuprofen", "naproxen", "nsaid"),
+}
+NEGATIONS = ("do not", "don't", "no ", "avoid", "never", "not ")
+
+
+def test_red_flag_actions_carry_no_advice_the_policy_controls() -> None:
+    """No red-flag action or headline recommends a drug or treatment of a controlled class (only 'do not ...')."""
+    import re
+
+    offenders = []
+    for rule in LIB.rules.values():
+        if rule.effect.type != "red_flag":
+            continue
+        for sentence in re.split(r"(?<=[.;:])\s+", rule.effect.action.lower()):
+            for cls, words in CONTROLLED_WORDS.items():
+                if any(re.search(w, sentence) for w in words) and not any(n in sentence for n in NEGATIONS):
+                    offenders.append(f"{rule.id} ({cls}): {sentence}")
+    assert offenders == []
