@@ -193,7 +193,8 @@ def _from_db(args: argparse.Namespace, profile: ClinicProfile, options: NoteOpti
     if not options.deidentified:  # a de-identified copy is a new rendering, never the record itself
         records, frozen = write_frozen(repo, records, out_dir)
     summary = (
-        export_batch(records, out_dir, profile, options, workers=args.workers, progress=ProgressBar(sys.stderr))
+        export_batch(records, out_dir, profile, options.model_copy(update={"rerendered": True}),  # finals say so
+                     workers=args.workers, progress=ProgressBar(sys.stderr))
         if records
         else BatchSummary()
     )

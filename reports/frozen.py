@@ -73,7 +73,8 @@ def note_pdf(reads: FrozenSource, encounter: Encounter, library: Library, profil
         if frozen is not None:
             return frozen.pdf
     encounter = profile.apply_defaults(encounter)
-    return render_note(encounter, assess(encounter, library), library, profile, NoteOptions())
+    options = NoteOptions(rerendered=encounter.status == "final")
+    return render_note(encounter, assess(encounter, library), library, profile, options)
 
 
 def configured_renderer(database_url: str | None = None) -> NoteRenderer:

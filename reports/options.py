@@ -98,6 +98,7 @@ class NoteOptions(BaseModel):
     app_version: str = __version__
     supersedes: PriorNote | None = Field(default=None, description="the final note this amendment replaces")
     signing: bool = Field(default=False, description="a digital signature will be added in the signature box")
+    rerendered: bool = Field(default=False, description="a final note with no frozen PDF, rendered again now")
 
     @field_validator("generated_at")
     @classmethod

@@ -66,6 +66,8 @@ def details(ctx: NoteContext) -> list[Flowable]:
         status = f"final, signed off {ctx.when(enc.finalised_at)}"
     else:
         status = "final" if enc.status == "final" else "draft: not signed, may change"
+    if enc.status == "final" and ctx.options.rerendered:  # not the signed record: say so on the copy
+        status += " (copy rendered now with the current settings: this note was finalised before notes were frozen)"
     rows.append(("Status", ctx.p(status, st.cell)))
     if enc.previous_encounter_id is not None and not ctx.options.deidentified:
         rows.append(("Follows", ctx.p(f"encounter {enc.previous_encounter_id}", st.cell)))

@@ -17,7 +17,7 @@ from exam_assistant.store.frozen import NoteRef, RenderedNote
 from reports import ClinicProfile
 from reports.frozen import frozen_renderer, note_pdf
 from tests.reports.conftest import example, save_artifact
-from tests.reports.pdftext import all_text, squashed
+from tests.reports.pdftext import all_text, pages_text, squashed
 
 ACTOR = "Dr Sam Okafor"
 
@@ -111,3 +111,15 @@ def test_the_database_refuses_to_change_a_frozen_note(
         with pytest.raises(DBAPIError, match="append-only"), repo.engine.begin() as conn:
             conn.execute(text(statement))
     assert repo.frozen_note(key) is not None
+
+
+def test_a_final_note_without_a_frozen_pdf_says_its_copy_is_rendered_now(
+    repo: EncounterRepository, library: Library, clinic: ClinicProfile
+) -> None:
+    """A note finalised before notes were frozen is rendered on download, and the copy says so."""
+    stored = repo.save_draft(example("neck_pain_normal_exam"), None, ACTOR)
+    repo.finalise(stored.id, stored.version, ACTOR)  # no renderer: as before migration 0003
+    first = squashed(pages_text(note_pdf(repo, repo.get(stored.id).encounter, library, clinic))[0])
+    assert squashed("copy rendered now with the current settings") in first
+    draft = squashed(pages_text(note_pdf(repo, example("neck_pain_normal_exam"), library, clinic))[0])
+    assert squashed("copy rendered now") not in draft
