@@ -2,12 +2,15 @@
 
 The engine makes suggestions and never reads decisions; this module pairs the two for the
 summary step, the note and exchange formats. Ids are the proposing rule's id (``img.x``), with
-``:review`` for the review date it proposes and ``:<n>`` for the n-th step of a pathway, so a
-decision still finds its suggestion after the assessment is recomputed.
+``:review`` for the review date it proposes, so a decision still finds its suggestion after the
+assessment is recomputed. A treatment step is named by its pathway, stage and a short hash of its
+text (``tx.x:analgesia:1a2b3c4d``), not by its position, so a step held back by a red flag does
+not shift the others.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from exam_assistant.decision_models import Decisions, SuggestionDecision, SuggestionKind
@@ -45,10 +48,11 @@ def suggestions(assessment: Assessment, done_protocols: frozenset[str] = frozens
             weeks = im.review_in_weeks
             out.append(Suggestion(f"{im.id}:review", "review", im.title, f"Review in {weeks} week{'s' * (weeks != 1)}"))
     for pathway in assessment.treatment:
-        for n, step in enumerate(pathway.steps):
+        for step in pathway.steps:
             if step.stage == "safety_net":
                 continue
-            out.append(Suggestion(f"{pathway.id}:{n}", "treatment", f"{pathway.title}: {STAGE_WORDS[step.stage]}", step.text))
+            key = f"{pathway.id}:{step.stage}:{hashlib.sha256(step.text.encode()).hexdigest()[:8]}"
+            out.append(Suggestion(key, "treatment", f"{pathway.title}: {STAGE_WORDS[step.stage]}", step.text))
     for sp in assessment.suggested_protocols:
         if sp.protocol not in done_protocols:
             out.append(Suggestion(f"exam:{sp.protocol}", "examination", sp.protocol, sp.why))

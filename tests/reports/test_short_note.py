@@ -10,6 +10,7 @@ from exam_assistant.cli import main
 from exam_assistant.decision_models import Decisions, Prescription, Referral, SuggestionDecision
 from exam_assistant.engine.assess import assess
 from exam_assistant.library import Library
+from exam_assistant.suggestions import suggestions
 from tests.reports.conftest import EXAMPLES, Render, example, finalised, save_artifact
 from tests.reports.pdftext import pages_text, squashed
 
@@ -67,7 +68,7 @@ def test_each_finding_sits_under_who_reported_it(render: Render) -> None:
 
 def test_declined_suggestions_are_one_line_each_with_the_reason(render: Render, library: Library) -> None:
     encounter = finalised(example("c6_radiculopathy"))
-    step = f"{assess(encounter, library).treatment[0].id}:1"
+    step = next(s.id for s in suggestions(assess(encounter, library)) if s.kind == "treatment")
     decisions = Decisions(suggestions=[SuggestionDecision(suggestion=step, kind="treatment", status="declined",
                                                           reason="patient prefers no medicines")])
     pages = pages_text(render(encounter.model_copy(update={"decisions": decisions})))
