@@ -46,23 +46,23 @@ def done_protocols(ctx: NoteContext) -> frozenset[str]:
     )
 
 
-def screen_counts(ctx: NoteContext) -> tuple[int, int, int]:
-    """(answered no, answered yes or unsure, not asked) over the red-flag screen's yes/no questions
+def screen_counts(ctx: NoteContext) -> tuple[int, int, int, int]:
+    """(answered no, answered yes, unsure, not asked) over the red-flag screen's yes/no questions
     (its other items, such as the onset or a pain score, are findings like any other)."""
     from exam_assistant.ui.steps import red_flag_screen  # Streamlit-free: one definition of the screen
 
-    no = other = missing = 0
+    no = yes = unsure = missing = 0
     for item in red_flag_screen(ctx.library):
         if item.answer != "yes_no":
             continue
         finding = ctx.encounter.findings.get(item.id)
         if finding is None:
             missing += 1
-        elif isinstance(finding, YesNo) and finding.value == "no":
-            no += 1
+        elif isinstance(finding, YesNo) and finding.value in ("no", "yes"):
+            no, yes = (no + 1, yes) if finding.value == "no" else (no, yes + 1)
         else:
-            other += 1
-    return no, other, missing
+            unsure += 1
+    return no, yes, unsure, missing
 
 
 def _bulk_answers(ctx: NoteContext) -> int:
@@ -71,16 +71,20 @@ def _bulk_answers(ctx: NoteContext) -> int:
 
 
 def screen_line(ctx: NoteContext) -> str:
-    no, other, missing = screen_counts(ctx)
-    if no + other + missing == 0:
+    no, yes, unsure, missing = screen_counts(ctx)
+    if no + yes + unsure + missing == 0:
         return "Red-flag screen: the loaded protocols hold no screening questions."
     bulk = _bulk_answers(ctx)
-    if not ctx.assessment.red_flags and other == 0 and no:
+    if not ctx.assessment.red_flags and unsure == 0 and no:
+        # Negative: no flag raised and nothing left unsure. A "yes" that raised no flag on its own
+        # (arm weakness without the other features) is a finding, printed under Findings.
         how = f" ({bulk} answered no (all-negative screen))" if bulk else ""
         text = f"Red-flag screen negative: {no} items{how}, listed in the appendix."
+        if yes:
+            text += f" {yes} answered yes without raising a red flag (under Findings)."
     else:
         listed = " (listed in the appendix)" if no else ""
-        text = f"Red-flag screen: {no} answered no{listed}, {other} answered yes or unsure."
+        text = f"Red-flag screen: {no} answered no{listed}, {yes} yes, {unsure} unsure."
     if missing:
         text += f" {missing} not asked: unknown, not negative."
     return text

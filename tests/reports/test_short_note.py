@@ -25,6 +25,7 @@ def test_the_c6_note_from_the_cli_has_its_appendix_on_page_4_or_earlier(tmp_path
     assert main(["export", "pdf", str(EXAMPLES / "c6_radiculopathy.json"), "-o", str(out)]) == 0
     pages = pages_text(out.read_bytes())
     assert _appendix_page(pages) <= 4
+    assert "Red-flag screen negative:" in pages[0]  # no flag raised: the screen is one line
     assert all("Appendix" not in text.splitlines() for text in pages[: _appendix_page(pages) - 1])
 
 
