@@ -193,6 +193,11 @@ def _examination(ctx: NoteContext, s: Sorted) -> list[Flowable]:
         if normal_levels:
             parts.append(f"neurology normal at {', '.join(normal_levels)}")
         out.append(ctx.p(_line(parts), st.small, label="Normal:"))
+    tested = {item_id for item_id, _, _ in s.tests}
+    barred = sorted({c.item for c in ctx.assessment.contraindications if c.item not in tested})
+    if barred:  # a test left out on purpose is a decision worth seeing without the appendix
+        out.append(ctx.p(f"{len(barred)} test{'s' * (len(barred) != 1)} contraindicated by the findings; "
+                         "which, and why, in the appendix.", st.small, label="Not performed:"))
     if any(isinstance(f, SidedTest) for f in ctx.encounter.findings.values()) or neuro_levels(s):
         out.append(ctx.p("Every test, the neurological table and figure are in the appendix.", st.small))
     return out

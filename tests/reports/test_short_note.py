@@ -104,3 +104,14 @@ def test_bulk_no_answers_are_one_compact_line_and_marked_in_the_appendix(render:
     assert squashed("(2 by the all-negative screen)") in brief
     rest = squashed(" ".join(pages[appendix - 1:]))
     assert squashed("No (all-negative screen)") in rest
+
+
+def test_tests_left_out_because_of_a_contraindication_are_counted_in_the_short_note(
+    render: Render, library: Library
+) -> None:
+    encounter = example("trauma_fall_older_adult")
+    barred = {c.item for c in assess(encounter, library).contraindications} - set(encounter.findings)
+    assert barred
+    pages = pages_text(render(encounter))
+    short = squashed("\n".join(pages[: _appendix_page(pages) - 1]))
+    assert squashed(f"Not performed: {len(barred)} tests contraindicated by the findings") in short
