@@ -59,6 +59,29 @@ ADVICE_CLASSES: dict[str, str] = {
     "specialist_referral": "Routine referral to a specialist, pain service or surgeon.",
 }
 
+# What follows "Do not ..." on screen and in the note; the descriptions above are for pack authors.
+ADVICE_LABELS: dict[str, str] = {
+    "urgent_action": "delay the urgent action",
+    "reassurance": "reassure that it is benign",
+    "conservative_only": "start a conservative-only plan",
+    "delay_to_review": "wait for a routine review",
+    "routine_imaging": "order elective imaging",
+    "spinal_imaging": "order spinal imaging",
+    "routine_advice": "give routine advice instead",
+    "exercise": "start an exercise programme",
+    "manual_therapy": "manipulate or mobilise the spine",
+    "traction": "apply traction",
+    "neck_loading_test": "run provocative neck tests",
+    "antithrombotic": "give antithrombotics (aspirin, heparin, thrombolysis)",
+    "nsaid": "give NSAIDs",
+    "opioid": "give opioids",
+    "analgesia": "give analgesics",
+    "corticosteroid": "give corticosteroids",
+    "other_medication": "give other medicines",
+    "spinal_injection": "give spinal injections",
+    "specialist_referral": "refer routinely",
+}
+
 ItemTag = Literal[
     "neck_compression",
     "neck_rotation",
@@ -144,4 +167,5 @@ class HoldBackPolicy(_Strict):
 
 def vocabularies_are_documented() -> bool:
     """True when every class and tag in the Literal types has its description (checked by a test)."""
-    return set(get_args(AdviceClass)) == set(ADVICE_CLASSES) and set(get_args(ItemTag)) == set(ITEM_TAGS)
+    classes = set(get_args(AdviceClass))
+    return classes == set(ADVICE_CLASSES) == set(ADVICE_LABELS) and set(get_args(ItemTag)) == set(ITEM_TAGS)

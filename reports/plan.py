@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
 
 from exam_assistant.engine.assessment import ImagingSuggestion
-from exam_assistant.engine.policy import held_back_text
+from exam_assistant.engine.policy import held_back_lines
 from exam_assistant.protocol import ImagingStudy, TreatmentStep
 from reports.brief import done_protocols
 from reports.context import NoteContext
@@ -140,8 +140,8 @@ def plan(ctx: NoteContext, title: str = "Plan") -> list[Flowable]:
     out: list[Flowable] = [CondPageBreak(40 * mm)]
     lead = [Paragraph(escape(title), st.h1), Paragraph("Imaging", st.h2)]
     if any(not h.forbidden for h in a.held_back):
-        held = "; ".join(held_back_text(h) for h in a.held_back if not h.forbidden)
-        lead.append(ctx.p(held, st.body, label="Held back for now:"))
+        held = " ".join(f"Held back {line}." for line in held_back_lines(a.held_back))
+        lead.append(ctx.p(held, st.body))
     if not a.imaging:
         out += [
             *lead,

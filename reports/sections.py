@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
 
 from exam_assistant.engine.describe import finding_text
-from exam_assistant.engine.policy import held_back_text
+from exam_assistant.engine.policy import held_back_lines
 from exam_assistant.protocol import TIER_ORDER
 from reports.context import NoteContext
 from reports.findings import Sorted, yes_no_groups
@@ -119,10 +119,10 @@ def summary_box(ctx: NoteContext) -> list[Flowable]:
         block.append(ctx.why(flag.reason, flag.references, flag.id))
         rows.append([block])
     if any(not h.forbidden for h in a.held_back):
-        held = "; ".join(held_back_text(h) for h in a.held_back if not h.forbidden)
-        rows.append([ctx.p(held, st.box_text, label="Held back:")])
+        held = " ".join(f"Held back {line}." for line in held_back_lines(a.held_back))
+        rows.append([ctx.p(held, st.box_text)])
     for d in a.do_not:
-        rows.append([ctx.p(f"{d.label}. {d.why} ({d.holder_title})", st.box_text, label="Do not:")])
+        rows.append([ctx.p(f"{d.label}: {d.why} ({d.holder_title})", st.box_text, label="Do not")])
     rows.append([ctx.p(working_diagnosis(ctx), st.box_text, label="Working diagnosis:")])
     decided = decided_lines(ctx)
     plan_text = "<br/>".join(f"• {markup(ctx.user(line))}" for line in decided) or escape(

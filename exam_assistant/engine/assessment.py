@@ -182,6 +182,7 @@ class HeldBack(_Out):
     text: str | None = Field(default=None, description="the step, when one step of a pathway is held back")
     classes: list[str] = Field(default_factory=list)
     held_by: list[str] = Field(default_factory=list, description="red flags or suspected diagnoses holding it")
+    holder_title: str = Field(default="", description="the first holder in words")
     forbidden: bool = Field(default=False, description="true when a holder forbids it outright ('do not')")
 
 

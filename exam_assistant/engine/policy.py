@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from exam_assistant import conditions as cond
-from exam_assistant.advice_policy import ADVICE_CLASSES, AdvicePolicy, TestBan
+from exam_assistant.advice_policy import ADVICE_LABELS, AdvicePolicy, TestBan
 from exam_assistant.engine.assessment import (
     Contraindication,
     DifferentialEntry,
@@ -139,7 +139,8 @@ class _Judge:
             return False
         state, by, why = verdict
         self.held.append(HeldBack(id=rule_id, title=title, why=why, kind=kind, text=text, classes=list(classes),
-                                  held_by=[h.id for h in by], forbidden=state == "forbidden"))
+                                  held_by=[h.id for h in by], holder_title=by[0].title,
+                                  forbidden=state == "forbidden"))
         if state == "forbidden":
             for h in by:
                 for cls in set(classes) & set(h.forbids):
@@ -204,7 +205,7 @@ def _do_not(held_by: list[Holder], withheld: dict[tuple[str, str], list[str]]) -
             seen.add(cls)
             others = [o.id for o in held_by if o is not h and cls in o.forbids]
             out.append(DoNot.model_validate({
-                "class": cls, "label": ADVICE_CLASSES[cls], "why": why, "held_by": h.id, "holder_title": h.title,
+                "class": cls, "label": ADVICE_LABELS[cls], "why": why, "held_by": h.id, "holder_title": h.title,
                 "also_held_by": others,
                 "withheld": sorted({r for o in [h.id, *others] for r in withheld.get((o, cls), [])}),
                 "references": list(h.references),
@@ -251,3 +252,19 @@ def held_back_text(h: HeldBack) -> str:
     """One line for a held-back suggestion: what it was, and why it waits."""
     what = f"{h.title}: {h.text}" if h.text else h.title
     return f"{what} ({h.why.removeprefix('held back - ')})"
+
+
+def held_back_lines(held: list[HeldBack]) -> list[str]:
+    """Suppressed suggestions grouped by the flag holding them: one line per holder, each suggestion
+    named once (with how many of its steps wait), so an emergency does not drown in a list."""
+    groups: dict[str, dict[str, int]] = {}
+    for h in held:
+        if h.forbidden:
+            continue
+        titles = groups.setdefault(h.holder_title or (h.held_by[0] if h.held_by else "a red flag"), {})
+        titles[h.title] = titles.get(h.title, 0) + (1 if h.kind == "treatment_step" else 0)
+    lines = []
+    for holder, titles in groups.items():
+        named = [f"{t} ({n} steps)" if n > 1 else t for t, n in titles.items()]
+        lines.append(f"until {holder} is dealt with: " + "; ".join(named))
+    return lines

@@ -148,7 +148,7 @@ def test_summary_puts_do_not_beside_the_red_flags_and_shows_no_aspirin(store: En
     at = new_app(query={"encounter": encounter_id})
     ok(at)
     text = page_text(at)
-    assert "Do not" in text and "Antiplatelet, anticoagulant or thrombolytic" in text
+    assert "Do not give antithrombotics (aspirin, heparin, thrombolysis)" in text
     assert "withheld: tx.acs" in text
     assert "Aspirin 300 mg" not in text
 

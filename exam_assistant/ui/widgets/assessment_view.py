@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from exam_assistant.engine.assessment import Assessment, ClusterResult, ImagingSuggestion
+from exam_assistant.engine.policy import held_back_lines
 from exam_assistant.library import Library
 from exam_assistant.ui.text import ICON_BLOCKED, humanise, md, percent, tier_label
 from exam_assistant.ui.widgets.condition_view import condition_link
@@ -127,14 +128,13 @@ def do_not(a: Assessment) -> None:
         st.markdown("##### Do not")
         for d in a.do_not:
             withheld = f" (withheld: {md(', '.join(d.withheld))})" if d.withheld else ""
-            st.markdown(f"- {ICON_BLOCKED} **{md(d.label)}** — {md(d.why)} *({md(d.holder_title)})*{withheld}")
+            st.markdown(f"- {ICON_BLOCKED} **Do not {md(d.label)}** — {md(d.why)} *({md(d.holder_title)})*{withheld}")
 
 
 def held_back(a: Assessment) -> None:
     suppressed = [h for h in a.held_back if not h.forbidden]
     if not suppressed:
         return
-    st.markdown("##### Held back until the red flag is dealt with")
-    for h in suppressed:
-        what = f"{h.title}: {h.text}" if h.text else h.title
-        st.markdown(f"- {md(what)} — {md(h.why)}")
+    st.markdown("##### Held back")
+    for line in held_back_lines(suppressed):
+        st.markdown(f"- Held back {md(line)}")

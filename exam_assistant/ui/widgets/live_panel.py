@@ -56,6 +56,6 @@ def live_panel(encounter: Encounter | None, assessment: Assessment | None) -> No
         elif any(h.kind == "imaging" for h in assessment.held_back):
             st.markdown("**Imaging:** held back by the red flag")
         for d in assessment.do_not:
-            st.markdown(f"**Do not:** {md(d.label)} ({md(d.holder_title)})")
+            st.markdown(f"**Do not** {md(d.label)} ({md(d.holder_title)})")
         if not (assessment.clusters or top or assessment.imaging or assessment.level):
             st.caption("Nothing to show yet: record the history and tests.")
