@@ -8,7 +8,8 @@ file with the same connection settings:
 - listing a page of 50 from 10,000 encounters vs a bare Core SELECT of 50 rows ordered by
   visit time from an equivalent table of 10,000 rows with the same index.
 Targets: save draft median under 10 ms; a page of 50 from 10,000 under 50 ms.
-Run: ``python bench/store.py`` (about 30 s).
+Run: ``python bench/store.py`` (about 30 s); ``python bench/store.py --postgres --rows 1000000``
+for PostgreSQL at clinic-group scale (``bench/store_pg.py``).
 """
 
 from __future__ import annotations
@@ -150,4 +151,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--postgres" in sys.argv:  # bench/store.py --postgres [--rows N]: see bench/store_pg.py
+        from store_pg import run
+
+        run(int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 1_000_000)
+    else:
+        main()

@@ -134,9 +134,19 @@ def _save(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _after(text: str | None) -> tuple[datetime, str] | None:
+    """``--after VISIT,ID`` (as printed for the next page) as a keyset position."""
+    if not text:
+        return None
+    visit, _, key = text.partition(",")
+    return _when(visit, False), key.strip()
+
+
 def _list(args: argparse.Namespace) -> int:
-    rows = _repo(args).list(_filters(args), limit=args.limit, offset=args.offset)
+    rows = _repo(args).list(_filters(args), limit=args.limit, offset=args.offset, after=_after(args.after))
     sys.stdout.write(cli_output.listing(rows, args.format))
+    if len(rows) == args.limit:  # a full page: say how to get the next one by keyset (fast at any depth)
+        sys.stderr.write(f"next page: --after {rows[-1].created_at.isoformat()},{rows[-1].id}\n")
     return EXIT_OK
 
 
@@ -205,6 +215,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=["text", "json", "csv"], default="text")
     p.add_argument("--limit", type=int, default=1000, help="at most this many rows (1-1000)")
     p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--after", metavar="VISIT,ID", help="the page after this row (printed as 'next page' on stderr)")
     _filter_options(p)
     _common(p, _list)
     p = esub.add_parser("show", help="print one stored encounter")

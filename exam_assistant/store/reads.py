@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterator
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -79,10 +80,18 @@ class EncounterReads:
             audit.record(session, event, actor, encounter_id, None, detail=detail)
 
     def list(
-        self, filters: EncounterFilters | None = None, limit: int = 50, offset: int = 0
+        self,
+        filters: EncounterFilters | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        after: tuple[datetime, str] | None = None,
     ) -> builtins.list[EncounterSummary]:
-        """One page of encounters matching ``filters``, newest visit first."""
-        return search.summaries(self.engine, filters or EncounterFilters(), limit, offset)
+        """One page of encounters matching ``filters``, newest visit first.
+
+        For the next page pass ``after=(last.created_at, last.id)`` of this page's last row
+        (keyset: as fast deep in the list as on page 1) rather than a growing ``offset``.
+        """
+        return search.summaries(self.engine, filters or EncounterFilters(), limit, offset, after)
 
     def count(self, filters: EncounterFilters | None = None) -> int:
         """How many encounters match ``filters``."""

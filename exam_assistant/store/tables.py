@@ -77,6 +77,14 @@ class ClinicianRow(Base):
 
 class PatientRow(Base):
     __tablename__ = "patients"
+    # Name and identifier search is a substring match (LIKE '%part%'): on PostgreSQL these are
+    # GIN pg_trgm indexes that serve it; SQLite gets plain indexes of the same name (revision 0005).
+    __table_args__ = (
+        Index("ix_patients_name_trgm", "name_folded", postgresql_using="gin",
+              postgresql_ops={"name_folded": "gin_trgm_ops"}),
+        Index("ix_patients_identifier_trgm", "identifier_folded", postgresql_using="gin",
+              postgresql_ops={"identifier_folded": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     match_key: Mapped[str] = mapped_column(String(KEY_LEN), unique=True)
@@ -93,6 +101,7 @@ class EncounterRow(Base):
     __tablename__ = "encounters"
     __table_args__ = (
         Index("ix_encounters_created_at", "created_at"),
+        Index("ix_encounters_created_at_id", "created_at", "id"),  # keyset pages (revision 0005)
         Index("ix_encounters_status", "status"),
         Index("ix_encounters_patient_id", "patient_id"),
         Index("ix_encounters_clinician_id", "clinician_id"),
