@@ -17,7 +17,9 @@ from exam_assistant.ui.text import md, tier_label
 from reports import ClinicProfile
 
 LIB = cached_library()
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+# A real 1x1 PNG: the logo is decoded before use, so magic bytes alone are refused (issue 13).
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\r\xefF\xb8\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
 def _encounter(**findings: object) -> Encounter:
