@@ -21,6 +21,7 @@ PAGE_ACTIONS: dict[str, Action] = {
     "library": "library", "practice": "practice", "settings": "settings", "audit": "audit",
 }
 _LOGGED = "_access_signed_in_logged"
+ACTING_USER = "_access_user"  # read by resources.store(): every store call checks this user's roles
 
 
 def sign_in_mode() -> bool:
@@ -50,6 +51,7 @@ def current_user() -> User | None:
     except AccessConfigError as exc:
         st.error(f"Sign-in is configured but the role mapping is not usable: {exc}")
         st.stop()
+    st.session_state[ACTING_USER] = user
     if not st.session_state.get(_LOGGED):
         store = resources.store()
         if user.roles:

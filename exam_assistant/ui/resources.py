@@ -11,8 +11,10 @@ import os
 
 import streamlit as st
 
+from exam_assistant.access import User
 from exam_assistant.library import PATH_ENV, Library, cached_library
 from exam_assistant.store import EncounterRepository, default_database_url, open_store
+from exam_assistant.store.acting import RoleCheckedRepository
 from exam_assistant.ui.clinic_settings import load_profile, settings_path
 from reports.options import ClinicProfile
 
@@ -33,8 +35,14 @@ def _store(url: str) -> EncounterRepository:
 
 
 def store() -> EncounterRepository:
-    """The encounter store for the configured database URL (EXAM_ASSISTANT_DATABASE_URL)."""
-    return _store(default_database_url())
+    """The encounter store for the configured database URL (EXAM_ASSISTANT_DATABASE_URL).
+
+    In sign-in mode it is the signed-in person's view of it: every call checks their roles and
+    is audited under their name (``store/acting.py``).
+    """
+    repo = _store(default_database_url())
+    user = st.session_state.get("_access_user")  # set by access_gate once someone is signed in
+    return RoleCheckedRepository(repo, user) if isinstance(user, User) else repo
 
 
 def clinic_profile() -> ClinicProfile:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from exam_assistant.store import open_store
+from tests.e2e.actions import new_patient
 from tests.e2e.conftest import ROOT, _wait_healthy, free_port, wait_idle
 
 pytestmark = pytest.mark.slow
@@ -131,9 +132,13 @@ def test_a_clinician_signs_in_through_the_provider_and_sees_records_not_the_audi
     nav = _nav(page)
     assert "Encounters" in nav and "Audit log" not in nav and "Settings" not in nav
     assert "Signed in as ann@clinic.example (clinician)" in page.inner_text("body")  # type: ignore[attr-defined]
+    encounter_id = new_patient(page, sign_in_app.url, "Iris Signed")  # type: ignore[arg-type]
     repo = open_store(sign_in_app.database_url)
     try:
-        assert ("signed_in", "ann@clinic.example") in [(e.event, e.actor) for e in repo.audit_history()]
+        events = [(e.event, e.actor) for e in repo.audit_history()]
+        assert ("signed_in", "ann@clinic.example") in events
+        first = repo.audit_history(encounter_id)[0]
+        assert (first.event, first.actor) == ("created", "ann@clinic.example")
     finally:
         repo.engine.dispose()
 

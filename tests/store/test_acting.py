@@ -6,7 +6,7 @@ import pytest
 
 from exam_assistant.access import AccessDenied, User
 from exam_assistant.store import EncounterRepository
-from exam_assistant.store.acting import ActingStore
+from exam_assistant.store.acting import RoleCheckedRepository
 from tests.store.factories import make_encounter
 
 CLINICIAN = User("ann@clinic.example", frozenset({"clinician"}))
@@ -15,9 +15,10 @@ ADMIN = User("lead@clinic.example", frozenset({"admin"}))
 
 
 def test_a_clinician_works_on_records_as_themselves(repo: EncounterRepository) -> None:
-    """Saves, views and finalise carry the signed-in label as the actor (the finaliser is the signer)."""
-    ann = ActingStore(repo, CLINICIAN)
-    stored = ann.save_draft(make_encounter(), None)
+    """Saves, views and finalise carry the signed-in label as the actor, whatever label the caller
+    passes (the finaliser is the signer)."""
+    ann = RoleCheckedRepository(repo, CLINICIAN)
+    stored = ann.save_draft(make_encounter(), None, "Dr Typed Name")
     ann.view(stored.id)
     final = ann.finalise(stored.id, 1)
     assert final.updated_by == "ann@clinic.example"
@@ -29,10 +30,10 @@ def test_a_clinician_works_on_records_as_themselves(repo: EncounterRepository) -
 def test_a_student_never_reaches_patient_records_and_the_attempt_is_logged(repo: EncounterRepository, call: str) -> None:
     """Every record call by a student is refused before any data is read, and logged as access_denied."""
     stored = repo.save_draft(make_encounter(), None, "setup")
-    sam = ActingStore(repo, STUDENT)
+    sam = RoleCheckedRepository(repo, STUDENT)
     attempts = {"list": lambda: sam.list(), "view": lambda: sam.view(stored.id),
                 "save": lambda: sam.save_draft(make_encounter(), None),
-                "export": lambda: sam.record_export(stored.id, "pdf")}
+                "export": lambda: sam.record_export(stored.id, "sam", "pdf")}
     with pytest.raises(AccessDenied, match="may not open patient records"):
         attempts[call]()
     denied = [e for e in repo.audit_history() if e.event == "access_denied"]
@@ -42,9 +43,9 @@ def test_a_student_never_reaches_patient_records_and_the_attempt_is_logged(repo:
 
 def test_only_admins_read_the_audit_log(repo: EncounterRepository) -> None:
     """The audit view is an admin's; a clinician asking is refused; sign-ins are events."""
-    ActingStore(repo, CLINICIAN).signed_in()
+    RoleCheckedRepository(repo, CLINICIAN).signed_in()
     with pytest.raises(AccessDenied):
-        ActingStore(repo, CLINICIAN).audit_history()
-    events = ActingStore(repo, ADMIN).audit_history()
+        RoleCheckedRepository(repo, CLINICIAN).audit_history()
+    events = RoleCheckedRepository(repo, ADMIN).audit_history()
     assert [(e.event, e.actor, e.detail) for e in events] == [
         ("signed_in", "ann@clinic.example", "clinician"), ("access_denied", "ann@clinic.example", "audit")]
