@@ -12,6 +12,7 @@ can share a page.
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -30,6 +31,7 @@ from exam_assistant.store import (
     StoredEncounter,
 )
 from exam_assistant.ui import steps
+from exam_assistant.ui.autosave import RetrySchedule, error_words, is_transient, save_with_retry
 
 DEFAULT_PREFIX = "ea"
 FALLBACK_ACTOR = "clinician"
@@ -43,6 +45,7 @@ class Draft:
     version: int
     step: str
     epoch: int = 0  # part of every widget key: bumped when widgets must be re-read from the encounter
+    unsaved: int = 0  # changes kept in this session that the store has not confirmed yet
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ class Flow:
         draft = self.draft
         if draft is None:
             return None
-        cache_key = (str(draft.encounter.id), draft.version, draft.encounter.updated_at)
+        cache_key = (str(draft.encounter.id), draft.version, draft.encounter.updated_at, draft.unsaved)
         if self._assessed is not None and self._assessed[0] == cache_key:
             return self._assessed[1]
         cached = st.session_state.get(self.key("assessment"))
@@ -230,25 +233,36 @@ class Flow:
     def create(self, encounter: Encounter) -> bool:
         """Store a brand-new encounter and make it this session's draft, at the history step."""
         try:
-            stored = self.store.save_draft(_plain(encounter), None, self._actor_for(encounter), ui_step=steps.HISTORY)
+            stored = save_with_retry(lambda: self.store.save_draft(
+                _plain(encounter), None, self._actor_for(encounter), ui_step=steps.HISTORY))
         except (ConflictError, InvalidEncounterError) as exc:
             self.notify(Notice("error", str(exc)))
+            return False
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            self.notify(Notice("error", f"Not started: {error_words(exc)}. Nothing was stored; press the "
+                                        "button again in a moment."))
             return False
         self.open(stored)
         return True
 
-    def save(self, encounter: Encounter, step: str | None = None, bump: bool = False) -> bool:
+    def save(self, encounter: Encounter, step: str | None = None, bump: bool = False, retrying: bool = False) -> bool:
         """Autosave ``encounter`` on top of the version this session loaded.
 
         Returns False, leaving this session's copy unchanged, when the store refuses (someone
-        saved a newer version, the note was finalised elsewhere, invalid data).
+        saved a newer version, the note was finalised elsewhere, invalid data). When the database
+        is busy or away (after a few quick retries) the change is kept in this session, counted
+        as unsaved and offered again (:meth:`retry_unsaved`); that returns True too, and the
+        header says the change is NOT saved until the store confirms it.
         """
         draft = self.draft
         if draft is None:
             return False
         before = self.assessment
         try:
-            stored = self.store.save_draft(_plain(encounter), draft.version, self._actor_for(encounter), ui_step=step)
+            stored = save_with_retry(lambda: self.store.save_draft(
+                _plain(encounter), draft.version, self._actor_for(encounter), ui_step=step))
         except ConflictError as exc:
             self.notify(Notice("error", str(exc), reload=True))
             self.request_app_rerun()
@@ -257,12 +271,66 @@ class Flow:
             self.notify(Notice("error", str(exc)))
             self.request_app_rerun()
             return False
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            counter = int(st.session_state.get(self.key("epochs"), 0)) + (1 if bump else 0)
+            st.session_state[self.key("epochs")] = counter
+            self._set_draft(Draft(encounter, draft.version, step or draft.step, counter,
+                                  draft.unsaved + (0 if retrying else 1)))
+            self._schedule_retry(exc, just_failed=not retrying)
+            if not retrying:
+                self.request_app_rerun()
+            return True
         counter = int(st.session_state.get(self.key("epochs"), 0)) + (1 if bump else 0)
         st.session_state[self.key("epochs")] = counter
         self._set_draft(Draft(stored.encounter, stored.version, step or draft.step, counter))
+        if draft.unsaved:
+            self._clear_retry()
+            self.request_app_rerun()
         if bump or self.assessment != before:
             self.request_app_rerun()
         return True
+
+    # ------------------------------------------------------------------ unsaved changes
+
+    @property
+    def unsaved(self) -> int:
+        """How many changes this session holds that the store has not confirmed."""
+        draft = self.draft
+        return draft.unsaved if draft else 0
+
+    @property
+    def retry_schedule(self) -> RetrySchedule:
+        value = st.session_state.get(self.key("retry"))
+        return value if isinstance(value, RetrySchedule) else RetrySchedule()
+
+    def _schedule_retry(self, exc: BaseException, just_failed: bool) -> None:
+        st.session_state[self.key("retry")] = self.retry_schedule.failed(time.monotonic(), error_words(exc))
+        st.session_state[self.key("retry_skip_next_run")] = just_failed
+
+    def _clear_retry(self) -> None:
+        st.session_state.pop(self.key("retry"), None)
+        st.session_state.pop(self.key("retry_skip_next_run"), None)
+
+    def retry_unsaved(self, on_timer: bool = False) -> bool:
+        """Offer the changes kept in this session to the store again; True once it confirmed.
+
+        Called on every whole-page run (except the one right after the failure) and by the
+        timer; the timer waits for the schedule's pause. A stale save is reported as always
+        and not retried.
+        """
+        draft = self.draft
+        if draft is None or not draft.unsaved or self.read_only:
+            return False
+        if not on_timer and st.session_state.pop(self.key("retry_skip_next_run"), False):
+            return False
+        if on_timer and not self.retry_schedule.due(time.monotonic()):
+            return False
+        notice = self.notice
+        if notice is not None and notice.reload:
+            return False  # a conflict waits for the clinician's choice
+        return self.save(draft.encounter, step=draft.step, retrying=True) and not self.unsaved
 
     def _actor_for(self, encounter: Encounter) -> str:
         actor = self.actor()

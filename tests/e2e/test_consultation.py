@@ -7,9 +7,13 @@ read from that element's ``scrollTop``; "in view" means the element's box lies i
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
 from exam_assistant.library import cached_library
+from exam_assistant.store import open_store
 from tests.e2e.actions import new_patient, next_step, pick, radio
 from tests.e2e.conftest import ARTIFACTS, AppServer, wait_idle
 
@@ -89,3 +93,30 @@ def test_step_change_scrolls_to_the_top(app_server: AppServer, page: Page) -> No
     wait_idle(page)
     page.wait_for_function(f"() => document.querySelector('{MAIN}').scrollTop === 0")
     assert in_viewport(page, 'h3:has-text("History")')
+
+
+def test_autosave_while_the_database_is_locked_says_not_saved_then_saves_by_itself(
+    app_server: AppServer, page: Page
+) -> None:
+    """Another program holds SQLite's write lock: the answer stays on screen, the header says
+    NOT saved; once the lock is released the change is stored without another click."""
+    encounter_id = new_patient(page, app_server.url, "Lou Locked")
+    path = Path(app_server.database_url.removeprefix("sqlite:///"))
+    lock = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        lock.execute("BEGIN EXCLUSIVE")
+        answer = radio(page, label("history.night_pain"), "Yes")
+        answer.click()
+        # in the header, and in the sidebar, which stays in view however far the page is scrolled
+        expect(page.get_by_test_id("stSidebar").get_by_text("1 change NOT saved, retrying")).to_be_visible(
+            timeout=40_000)
+        expect(page.get_by_test_id("stMain").get_by_text("1 change NOT saved, retrying")).to_be_visible()
+        expect(answer).to_have_attribute("aria-checked", "true")
+        page.screenshot(path=str(ARTIFACTS / "consultation_not_saved.png"))
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    expect(page.get_by_text("saved automatically")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("NOT saved")).to_have_count(0)
+    stored = open_store(app_server.database_url).get(encounter_id)
+    assert stored.encounter.findings["history.night_pain"].value == "yes"  # type: ignore[union-attr]

@@ -19,6 +19,7 @@ from exam_assistant.ui.session import DEFAULT_PREFIX, Flow
 from exam_assistant.ui.text import ICON_DONE, ICON_ERROR, ICON_WARNING, md
 from exam_assistant.ui.widgets.banner import red_flag_banner
 from exam_assistant.ui.widgets.live_panel import live_panel
+from exam_assistant.ui.widgets.save_status import save_status, status_words
 from exam_assistant.ui.widgets.urgency import emergency_dialog, scroll_to_top_on_step_change, urgency_bar
 
 
@@ -47,7 +48,7 @@ def _patient_line(flow: Flow) -> None:
         return
     p = enc.patient
     ident = f" · {md(p.identifier)}" if p.identifier else ""
-    status = " · **final note (read-only)**" if enc.status == "final" else " · draft, saved automatically"
+    status = " · **final note (read-only)**" if enc.status == "final" else f" · {status_words(flow)}"
     sex = "sex not recorded" if p.sex == "unknown" else SEX[p.sex].lower()
     clock = resources.clinic_profile().clock()  # the clinic's time zone and date format
     st.markdown(f"**{md(p.name)}**, {enc.age} y, {sex}{ident} · visit "
@@ -93,6 +94,7 @@ def exam_flow(
         urgency_bar(flow)
         red_flag_banner(flow.assessment)
         _notices(flow)
+        save_status(flow)
         _patient_line(flow)
         all_steps = steps.steps_for(flow.encounter, flow.library)
         index = steps.step_index(all_steps, flow.step) if flow.encounter else 0
