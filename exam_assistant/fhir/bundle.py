@@ -120,7 +120,8 @@ def build_bundle(
                         if i in library.item_pack), None) if assessment.scores else None
     scores = [b.add(obs) for _, obs in observations.score_observations(
         encounter, assessment, b.new_id, refs, responses.get(scores_pack or ""))]
-    risks = [b.add(r) for _, r in conclusions.risk_assessments(encounter, assessment, b.new_id, refs)]
+    names = {d.id: d.name for d in library.diagnoses.values()}
+    risks = [b.add(r) for _, r in conclusions.risk_assessments(encounter, assessment, b.new_id, refs, names)]
     condition = b.add(conclusions.working_diagnosis(encounter, assessment, b.new_id, refs))
     flag_refs = [b.add(f) for _, f in conclusions.flags(encounter, assessment, b.new_id, refs)]
     requests = [b.add(r) for r in decisions.service_requests(encounter, b.new_id, refs)]

@@ -15,6 +15,10 @@ from typing import Any
 
 from exam_assistant.errors import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
+# One encounter's bundle is ~0.5 MB; a frozen PDF inside it a few MB more. Anything far larger is
+# not one of ours, and reading it whole would only waste memory.
+MAX_IMPORT_BYTES = 50_000_000
+
 
 def _fail(code: int, message: str) -> int:
     sys.stderr.write(f"exam-assistant: {message}\n")
@@ -192,10 +196,12 @@ def _import_fhir(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         return _fail(EXIT_NOT_FOUND, f"{source} does not exist")
+    if source.stat().st_size > MAX_IMPORT_BYTES:
+        return _fail(EXIT_INVALID, f"{source} is larger than {MAX_IMPORT_BYTES:,} bytes; not a bundle of one encounter")
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return _fail(EXIT_INVALID, f"{source} is not JSON")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return _fail(EXIT_INVALID, f"{source} is not JSON (or is nested too deeply)")
     kind = data.get("resourceType") if isinstance(data, dict) else None
     try:
         if kind == "Bundle":

@@ -37,11 +37,17 @@ def _cluster_note(cluster: ClusterResult) -> str:
 
 
 def risk_assessments(
-    encounter: Encounter, assessment: Assessment, new_id: NewId, refs: dict[str, dict[str, str]]
+    encounter: Encounter, assessment: Assessment, new_id: NewId, refs: dict[str, dict[str, str]],
+    diagnoses: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(cluster id, RiskAssessment): the post-test probability where the cluster gives one."""
+    """(cluster id, RiskAssessment): the post-test probability where the cluster gives one.
+
+    ``diagnoses`` (id -> name) codes the predicted outcome when the cluster's target is a diagnosis.
+    """
     for cluster in assessment.clusters:
-        prediction: dict[str, Any] = {"outcome": {"text": cluster.target}, "rationale": cluster.interpretation}
+        name = (diagnoses or {}).get(cluster.target)
+        outcome = concept(cluster.target, name) if name else {"text": cluster.target}
+        prediction: dict[str, Any] = {"outcome": outcome, "rationale": cluster.interpretation}
         if cluster.posttest_probability is not None:
             prediction["probabilityDecimal"] = cluster.posttest_probability
         out: dict[str, Any] = {

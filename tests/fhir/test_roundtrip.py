@@ -138,3 +138,20 @@ def test_answers_given_by_the_screen_button_keep_their_mark(library: Library) ->
     back = encounter_from_bundle(json.loads(json.dumps(build_bundle(screened, library))), library)
     assert back.findings["history.fever"] == YesNo(value="no", screen=True)
     assert back.findings["history.weight_loss"] == YesNo(value="no", screen=False)
+
+
+def test_cli_import_refuses_deeply_nested_json_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON nested past Python's recursion limit is refused with exit 2 and one line, not a traceback."""
+    source = tmp_path / "deep.json"
+    source.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(["import", "fhir", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_cluster_outcome_is_coded_as_its_diagnosis(exported: Exported) -> None:
+    """The Wainner RiskAssessment predicts cervical radiculopathy as a coded diagnosis, not a bare id."""
+    _, bundle = exported["c6_radiculopathy.json"]
+    wainner = next(r for r in resources(bundle, "RiskAssessment") if r["code"]["coding"][0]["code"] == "radic.wainner")
+    outcome = wainner["prediction"][0]["outcome"]
+    assert outcome["coding"][0]["code"] == "cervical_radiculopathy" and "radiculopathy" in outcome["text"].lower()
