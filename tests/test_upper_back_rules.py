@@ -81,3 +81,79 @@ def test_tx_thoracic_pain_is_held_back_beside_a_fracture_flag(library: Library) 
     assert "rf.fracture" in {f.id for f in result.red_flags}
     assert "tx.thoracic_pain" in {h.id for h in result.held_back}
     assert "tx.thoracic_pain" not in {t.id for t in result.treatment}
+
+
+# ------------------------------------------------------------------ the cord below the neck
+
+def sided_pos() -> dict[str, Any]:
+    return {"kind": "sided_test", "left": {"result": "positive", "criteria": []},
+            "right": {"result": "positive", "criteria": []}}
+
+
+def sided_neg() -> dict[str, Any]:
+    return {"kind": "sided_test", "left": {"result": "negative", "criteria": []},
+            "right": {"result": "negative", "criteria": []}}
+
+
+def test_upper_back_leg_umn_sign_from_brisk_jerks_tone_babinski_or_clonus(library: Library) -> None:
+    for finding in ({"upper_back.knee_reflex": {"kind": "reflex", "left": 4, "right": 2}},
+                    {"upper_back.ankle_reflex": {"kind": "reflex", "left": 2, "right": 4}},
+                    {"upper_back.leg_tone": yn("yes")}, {"neuro.babinski": sided_pos()}, {"neuro.clonus": sided_pos()}):
+        assert "upper_back.leg_umn_sign" in _ids(library, THORACIC | finding), finding
+    normal = {"upper_back.knee_reflex": {"kind": "reflex", "left": 2, "right": 2}, "upper_back.leg_tone": yn("no")}
+    assert "upper_back.leg_umn_sign" not in _ids(library, THORACIC | normal)
+
+
+def test_rf_thoracic_cord_compression_from_a_sensory_level(library: Library) -> None:
+    result = run(library, THORACIC | {"upper_back.sensory_level": yn("yes")})
+    [flag] = [f for f in result.red_flags if f.id == "rf.thoracic_cord_compression"]
+    assert flag.tier == "URGENT" and "thoracic_myelopathy" in result.suspected
+    assert "rf.thoracic_cord_compression" not in _ids(library, THORACIC | {"upper_back.sensory_level": yn("no")})
+
+
+def test_rf_thoracic_cord_compression_from_leg_umn_signs_with_gait_and_normal_hands(library: Library) -> None:
+    base = THORACIC | {"neuro.babinski": sided_pos(), "neuro.gait_abnormal": yn("yes")}
+    assert "rf.thoracic_cord_compression" in _ids(library, base | {"neuro.hoffmann": sided_neg()})
+    # cord signs in the hands: the cervical myelopathy rules lead instead
+    assert "rf.thoracic_cord_compression" not in _ids(library, base | {"neuro.hoffmann": sided_pos()})
+
+
+def test_rf_thoracic_cord_compression_from_leg_weakness_with_thoracic_pain_not_aortic_dissection(library: Library) -> None:
+    weak = {"upper_back.leg_power": {"kind": "mrc", "left": 4, "right": 5}}
+    result = run(library, THORACIC | weak)
+    raised = {f.id for f in result.red_flags}
+    assert "rf.thoracic_cord_compression" in raised and "rf.aortic_dissection" not in raised
+    assert "rf.thoracic_cord_compression" not in _ids(library, {"history.location": multi("neck"), **weak})
+
+
+def test_dx_tmyelo_rules_rank_thoracic_cord_compression(library: Library) -> None:
+    ids = _ids(library, THORACIC | {"upper_back.sensory_level": yn("yes")})
+    assert "dx.tmyelo_sensory_level" in ids
+    ids = _ids(library, THORACIC | {"neuro.clonus": sided_pos(), "neuro.hoffmann": sided_neg()})
+    assert "dx.tmyelo_leg_umn_normal_arms" in ids
+    assert "dx.tmyelo_leg_umn_normal_arms" not in _ids(library, THORACIC | {"neuro.clonus": sided_pos(),
+                                                                             "neuro.hoffmann": sided_pos()})
+    ids = _ids(library, THORACIC | {"upper_back.leg_power": {"kind": "mrc", "left": 5, "right": 3}})
+    assert "dx.tmyelo_leg_weakness_thoracic_pain" in ids
+
+
+def test_dx_cmyelo_against_rules_lower_cervical_myelopathy_for_signs_below_the_neck(library: Library) -> None:
+    # (a diagnosis with only findings against is not listed, so give it one finding for)
+    ids = _ids(library, THORACIC | {"upper_back.sensory_level": yn("yes"), "neuro.hoffmann": sided_neg(),
+                                    "neuro.babinski": sided_pos()})
+    assert "dx.cmyelo_against_truncal_level" in ids
+    ids = _ids(library, THORACIC | {"neuro.babinski": sided_pos(), "neuro.hoffmann": sided_neg()})
+    assert "dx.cmyelo_against_leg_only_signs" in ids
+    assert "dx.cmyelo_against_leg_only_signs" not in _ids(
+        library, THORACIC | {"history.arm_symptoms": choice("both"), "neuro.babinski": sided_pos(),
+                             "neuro.hoffmann": sided_neg()})
+
+
+def test_img_thoracic_cord_is_whole_spine_mri_and_lists_cervical_alone_as_not_appropriate(library: Library) -> None:
+    result = run(library, THORACIC | {"upper_back.sensory_level": yn("yes"), "neuro.hoffmann": sided_neg(),
+                                      "neuro.babinski": sided_pos(), "neuro.gait_abnormal": yn("yes")})
+    assert result.imaging[0].id == "img.thoracic_cord"
+    assert result.imaging[0].first is not None and "whole spine" in result.imaging[0].first.study.lower()
+    # img.myelopathy (cervical MRI) does not fire when a truncal level points below the neck
+    assert "img.myelopathy" not in {i.id for i in result.imaging}
+    assert "img.thoracic_cord" not in _ids(library, THORACIC)
