@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,10 +72,12 @@ def export_ndjson(
     clinic: Clinic | None = None,
     progress: Progress | None = None,
     pdf_for: Callable[[str], bytes | None] | None = None,
+    record_limit: Callable[[], AbstractContextManager[None]] | None = None,
 ) -> BulkSummary:
     """Write ``<ResourceType>.ndjson`` files for (key, encounter JSON) records; shared resources once.
 
-    ``pdf_for(key)`` gives a final note's frozen PDF, exported as its DocumentReference.
+    ``pdf_for(key)`` gives a final note's frozen PDF, exported as its DocumentReference;
+    ``record_limit()`` guards each record (the CLI passes the PDF batch's per-record time limit).
     """
     items = list(records)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -86,9 +89,10 @@ def export_ndjson(
     try:
         for done, (key, raw) in enumerate(items, start=1):
             try:
-                encounter = Encounter.model_validate_json(raw)
-                pdf = pdf_for(key) if pdf_for is not None and encounter.status == "final" else None
-                resources = record_resources(encounter, library, clinic, pdf)
+                with record_limit() if record_limit is not None else nullcontext():
+                    encounter = Encounter.model_validate_json(raw)
+                    pdf = pdf_for(key) if pdf_for is not None and encounter.status == "final" else None
+                    resources = record_resources(encounter, library, clinic, pdf)
                 lines = [(r["resourceType"], r["id"], json.dumps(r, ensure_ascii=False, separators=(",", ":")))
                          for r in resources]
                 if sum(len(line) for _, _, line in lines) > MAX_RECORD_BYTES:

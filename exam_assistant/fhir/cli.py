@@ -147,6 +147,7 @@ def _export_bulk(args: argparse.Namespace, clinic: Any) -> int:
     from exam_assistant.store.records import EncounterFilters
     from exam_assistant.store.repository import open_store
     from reports.cli import stored_records
+    from reports.time_limit import DEFAULT_RECORD_SECONDS, time_limit
 
     out_dir = Path(args.output)
     if out_dir.exists() and not out_dir.is_dir():
@@ -164,7 +165,8 @@ def _export_bulk(args: argparse.Namespace, clinic: Any) -> int:
         frozen = repo.frozen_note(key)
         return frozen.pdf if frozen is not None else None
 
-    summary = export_ndjson(records, out_dir, load_library(), clinic=clinic, progress=_Progress(), pdf_for=pdf_for)
+    summary = export_ndjson(records, out_dir, load_library(), clinic=clinic, progress=_Progress(), pdf_for=pdf_for,
+                            record_limit=lambda: time_limit(DEFAULT_RECORD_SECONDS))  # same limit as the PDF batch
     failures = [(f.key, f.error) for f in unreadable] + summary.failures
     if summary.succeeded:
         _audit(args, summary.succeeded)

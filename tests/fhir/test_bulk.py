@@ -96,3 +96,22 @@ def test_cli_export_by_id_carries_the_frozen_pdf_of_a_final_note(tmp_path: Path)
     (doc,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "DocumentReference"]
     assert base64.b64decode(doc["content"][0]["attachment"]["data"]) == frozen_bytes
     assert main(["export", "fhir", "--id", "no-such-id", "-o", str(out), "--database", url]) == 3
+
+
+def test_a_record_over_its_limit_fails_alone(tmp_path: Path, library: Library) -> None:
+    """A record whose per-record guard trips is a failure of that record only; the next one is still written."""
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+
+    calls = iter([True, False])
+
+    @contextmanager
+    def guard() -> Iterator[None]:
+        if next(calls):
+            raise TimeoutError("over the per-record time limit")
+        yield
+
+    records = [(p.stem, p.read_text(encoding="utf-8")) for p in EXAMPLES[:2]]
+    summary = export_ndjson(records, tmp_path, library, record_limit=guard)
+    assert [key for key, _ in summary.failures] == [EXAMPLES[0].stem]
+    assert summary.succeeded == [EXAMPLES[1].stem] and len(_read(tmp_path)["Patient"]) == 1

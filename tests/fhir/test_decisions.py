@@ -35,7 +35,8 @@ def decided(library: Library) -> Encounter:
 
 
 def _bundle(encounter: Encounter, library: Library) -> dict[str, Any]:
-    return json.loads(json.dumps(build_bundle(encounter, library, timestamp=STAMP)))
+    out: dict[str, Any] = json.loads(json.dumps(build_bundle(encounter, library, timestamp=STAMP)))
+    return out
 
 
 def test_decided_requests_become_service_requests_in_a_care_plan(decided: Encounter, library: Library) -> None:
