@@ -157,3 +157,60 @@ def test_img_thoracic_cord_is_whole_spine_mri_and_lists_cervical_alone_as_not_ap
     # img.myelopathy (cervical MRI) does not fire when a truncal level points below the neck
     assert "img.myelopathy" not in {i.id for i in result.imaging}
     assert "img.thoracic_cord" not in _ids(library, THORACIC)
+
+
+# ------------------------------------------------------------------ visceral mimics
+
+def test_rf_pericarditis_from_positional_pain_or_a_rub(library: Library) -> None:
+    positional = THORACIC | {"history.aggravating": multi("lying_flat"), "visceral.sitting_forward_relief": yn("yes")}
+    result = run(library, positional)
+    [flag] = [f for f in result.red_flags if f.id == "rf.pericarditis"]
+    assert flag.tier == "SAME_DAY" and "pericarditis" in result.suspected
+    assert "rf.pericarditis" in _ids(library, THORACIC | {"visceral.pericardial_rub": yn("yes")})
+    assert "rf.pericarditis" not in _ids(library, THORACIC | {"history.aggravating": multi("lying_flat"),
+                                                              "visceral.sitting_forward_relief": yn("no")})
+
+
+def test_dx_pericarditis_rules(library: Library) -> None:
+    ids = _ids(library, THORACIC | {"history.aggravating": multi("lying_flat", "deep_breath"),
+                                    "visceral.sitting_forward_relief": yn("yes"), "visceral.recent_viral_illness": yn("yes"),
+                                    "visceral.pericardial_rub": yn("yes")})
+    assert {"dx.pericarditis_positional", "dx.pericarditis_pleuritic", "dx.pericarditis_rub",
+            "dx.pericarditis_post_viral"} <= ids
+    assert "dx.pericarditis_post_viral" not in _ids(library, THORACIC | {"visceral.recent_viral_illness": yn("yes"),
+                                                                         "visceral.pericardial_rub": yn("yes")})
+
+
+def test_tx_pericarditis_is_urgent_action_and_not_a_spinal_plan(library: Library) -> None:
+    result = run(library, THORACIC | {"visceral.pericardial_rub": yn("yes")})
+    assert "tx.pericarditis" in {t.id for t in result.treatment}
+    rule = library.rules["tx.pericarditis"]
+    assert rule.effect.type == "treatment" and rule.effect.classes == ["urgent_action"]
+    assert "tx.thoracic_pain" not in {t.id for t in result.treatment}
+
+
+def test_rf_pulmonary_embolism_needs_breathlessness_and_a_pe_feature(library: Library) -> None:
+    base = THORACIC | {"visceral.breathless": yn("yes")}
+    for feature in ({"history.aggravating": multi("deep_breath")}, {"visceral.haemoptysis": yn("yes")},
+                    {"visceral.dvt_signs": yn("yes")}, {"visceral.heart_rate": number(110)}):
+        result = run(library, base | feature)
+        assert "rf.pulmonary_embolism" in {f.id for f in result.red_flags}, feature
+        assert "pulmonary_embolism" in result.suspected
+    assert "rf.pulmonary_embolism" not in _ids(library, base | {"visceral.heart_rate": number(100)})
+    assert "rf.pulmonary_embolism" not in _ids(library, THORACIC | {"visceral.haemoptysis": yn("yes")})
+
+
+def test_dx_pe_rules(library: Library) -> None:
+    ids = _ids(library, THORACIC | {"visceral.breathless": yn("yes"), "history.aggravating": multi("deep_breath"),
+                                    "visceral.dvt_signs": yn("yes"), "history.cancer": yn("yes")})
+    assert {"dx.pe_breathless_pleuritic", "dx.pe_wells_features", "dx.pe_risk_factor"} <= ids
+    assert "dx.pe_risk_factor" not in _ids(library, THORACIC | {"visceral.breathless": yn("no"),
+                                                                "history.cancer": yn("yes"),
+                                                                "visceral.dvt_signs": yn("yes")})
+
+
+def test_tx_pulmonary_embolism_is_urgent_action(library: Library) -> None:
+    result = run(library, THORACIC | {"visceral.breathless": yn("yes"), "visceral.dvt_signs": yn("yes")})
+    assert "tx.pulmonary_embolism" in {t.id for t in result.treatment}
+    rule = library.rules["tx.pulmonary_embolism"]
+    assert rule.effect.type == "treatment" and rule.effect.classes == ["urgent_action"]
