@@ -21,6 +21,7 @@ from exam_assistant.engine.assessment import (
 from exam_assistant.engine.describe import finding_text
 from exam_assistant.engine.evaluate import Facts, Interval, Truth, evaluate, kleene_all, true_leaves
 from exam_assistant.engine.level import localise
+from exam_assistant.engine.open_questions import open_questions
 from exam_assistant.engine.policy import apply_policy, holders, items_with_tags, suspected_diagnoses
 from exam_assistant.engine.probability import post_test_probability
 from exam_assistant.engine.scores import band_for, compute_score
@@ -267,6 +268,7 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
         contraindications=contraindications, suggested_protocols=suggestions, held_back=policy.held_back,
         do_not=policy.do_not, suspected=suspected,
         flags=[r.id for r in fired if isinstance(r.effect, FlagEffect)],
+        open_questions=open_questions(run.facts, lib),
         references=list(dict.fromkeys(refs)),
     )
 

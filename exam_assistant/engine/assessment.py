@@ -201,6 +201,22 @@ class DoNot(_Out):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+class OpenItem(_Out):
+    item: str
+    label: str
+
+
+class OpenQuestion(_Out):
+    """A red-flag rule still undecided, and the unanswered items that decide it."""
+
+    rule: str
+    title: str
+    tier: Tier
+    suggests: list[str]
+    has_findings_for: bool = Field(description="some recorded finding already points towards it")
+    items: list[OpenItem]
+
+
 class Assessment(_Out):
     format_version: Literal["1.0"] = "1.0"
     urgency: Tier
@@ -222,4 +238,7 @@ class Assessment(_Out):
     do_not: list[DoNot] = Field(default_factory=list, description="classes of advice forbidden by a red flag or suspected diagnosis")
     suspected: list[str] = Field(default_factory=list, description="diagnosis ids the hold-back policy treats as suspected")
     flags: list[str] = Field(default_factory=list, description="ids of intermediate flag rules that fired")
+    open_questions: list[OpenQuestion] = Field(
+        default_factory=list, description="red-flag rules still undecided and the unanswered items that decide each, most urgent first"
+    )
     references: list[str] = Field(description="every reference key cited above, in order of first use")

@@ -63,3 +63,21 @@ def test_the_bar_states_what_to_do_not_only_to_stop() -> None:
     action = "Stop the examination. Call emergency services now. Do not delay."
     assert first_action(action) == "Call emergency services now."
     assert first_action("Same-day review.") == "Same-day review."
+
+
+def test_ask_next_and_a_possible_emergency_are_shown_before_the_flag_is_decided(app: AppTest) -> None:
+    """Tearing interscapular pain: urgency still ROUTINE, dissection leads the differential; the
+    banner area says "possible acute aortic dissection: answer these to decide", the history
+    and the live panel list what to ask next; answering abrupt pain raises the EMERGENCY."""
+    start_examination(app)
+    widget(app, "history.character", kind="pills").set_value(["tearing"])
+    ok(app.run())
+    widget(app, "history.location", kind="pills").set_value(["interscapular"])
+    ok(app.run())
+    warning = " ".join(w.value for w in app.warning)
+    assert "Possible acute aortic dissection: answer these to decide" in warning.replace("\\", "")
+    assert "Ask next" in page_text(app) and "Ask next" in page_text(app, app.sidebar)
+    widget(app, "history.abrupt_severe_pain").set_value("yes")
+    ok(app.run())
+    assert "EMERGENCY: stop the examination." in page_text(app)
+    assert "answer these to decide" not in page_text(app)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from exam_assistant.ui import steps
 from exam_assistant.ui.session import Flow
+from exam_assistant.ui.widgets.ask_next import ask_next
 from exam_assistant.ui.widgets.panel import Block, block_fragment
 
 RED_FLAG_INTRO = (
@@ -27,6 +28,7 @@ def history_blocks(flow: Flow) -> list[Block]:
 
 def history_step(flow: Flow) -> None:
     st.subheader("History")
+    ask_next(flow.assessment)
     blocks = history_blocks(flow)
     if not blocks:
         st.warning("No history pack is loaded; see the Protocol library for load errors.")

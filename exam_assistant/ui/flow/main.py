@@ -17,6 +17,7 @@ from exam_assistant.ui.flow.progress import nav_buttons, progress
 from exam_assistant.ui.flow.summary import finish_step, start_new_version, summary_step
 from exam_assistant.ui.session import DEFAULT_PREFIX, Flow
 from exam_assistant.ui.text import ICON_DONE, ICON_ERROR, ICON_WARNING, md
+from exam_assistant.ui.widgets.ask_next import possible_emergency
 from exam_assistant.ui.widgets.banner import red_flag_banner
 from exam_assistant.ui.widgets.live_panel import live_panel
 from exam_assistant.ui.widgets.save_status import save_status, status_words
@@ -93,6 +94,7 @@ def exam_flow(
         scroll_to_top_on_step_change(flow)
         urgency_bar(flow)
         red_flag_banner(flow.assessment)
+        possible_emergency(flow.assessment)
         _notices(flow)
         save_status(flow)
         _patient_line(flow)

@@ -7,6 +7,7 @@ import streamlit as st
 from exam_assistant.engine.assessment import Assessment, ClusterResult, ImagingSuggestion
 from exam_assistant.models import Encounter
 from exam_assistant.ui.text import TIER_ICON, TIER_WORD, md, percent, tier_label
+from exam_assistant.ui.widgets.ask_next import ask_next_text
 
 TOP_DIFFERENTIAL = 3
 # colour repeats what the word and the icon already say (never colour alone)
@@ -41,6 +42,9 @@ def live_panel(encounter: Encounter | None, assessment: Assessment | None) -> No
         st.badge(f"Urgency: {TIER_WORD[urgency]}", icon=TIER_ICON[urgency], color=TIER_COLOUR[urgency])  # type: ignore[arg-type]
         for flag in assessment.red_flags:
             st.markdown(f"- {tier_label(flag.tier)}: {md(flag.title)}")
+        asking = ask_next_text(assessment)
+        if asking:
+            st.markdown(asking)
         if assessment.clusters:
             st.markdown("**Clusters**\n" + "\n".join(f"- {cluster_line(c)}" for c in assessment.clusters))
         if assessment.level is not None:
