@@ -176,6 +176,7 @@ AREAS: dict[str, str] = {
     "practice": "exam_assistant.practice.cli",
     "conditions": "exam_assistant.condition_cli",
     "import": "exam_assistant.fhir.cli",
+    "invite": "exam_assistant.store.invite_cli",
 }
 # A subcommand living in another area than its command: ``export fhir`` needs neither reportlab nor the store.
 SUBCOMMAND_AREAS: dict[tuple[str, str], str] = {

@@ -23,7 +23,8 @@ from exam_assistant.store.errors import InvalidEncounterError
 from exam_assistant.store.tables import AuditEventRow, table_of
 
 AuditEventKind = Literal[
-    "created", "updated", "viewed", "finalised", "amended", "exported", "deleted", "signed_in", "access_denied"
+    "created", "updated", "viewed", "finalised", "amended", "exported", "deleted", "signed_in", "access_denied",
+    "invite_created", "invite_opened", "invite_submitted", "invite_imported", "invite_revoked",
 ]
 EVENTS: tuple[AuditEventKind, ...] = (
     "created",
@@ -35,6 +36,11 @@ EVENTS: tuple[AuditEventKind, ...] = (
     "deleted",
     "signed_in",
     "access_denied",
+    "invite_created",
+    "invite_opened",
+    "invite_submitted",
+    "invite_imported",
+    "invite_revoked",
 )
 _DETAIL = re.compile(r"^[a-z0-9_\- :.]{0,200}$")
 _EXPORT_KIND = re.compile(r"^[a-z0-9_\-]{1,40}$")

@@ -196,6 +196,26 @@ class PracticeAttemptRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class InvitationRow(Base):
+    """A patient's pre-visit invitation (revision 0006): the token only as SHA-256, the answers as JSON."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (Index("ix_invitations_state", "state"),)
+
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(KEY_LEN), unique=True)
+    patient_name: Mapped[str] = mapped_column(String(NAME_LEN))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(NAME_LEN))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    answers: Mapped[Any] = mapped_column(JsonType)
+    urgency: Mapped[str | None] = mapped_column(String(16))
+    encounter_id: Mapped[str | None] = mapped_column(ForeignKey("encounters.id"))
+
+
 def table_of(entity: type[Base]) -> Table:
     """The Core table behind a declarative class (for statements with exact row counts)."""
     table = entity.__table__
