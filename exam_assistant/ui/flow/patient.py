@@ -80,8 +80,14 @@ def patient_step(flow: Flow) -> None:
         submitted = st.form_submit_button(label, type="primary", disabled=flow.read_only)
     if not submitted:
         return
-    if values["dob"] is None or not values["name"].strip():
-        st.error("Enter the patient's name and date of birth to start.", icon=ICON_ERROR)
+    missing = []
+    if not values["name"].strip():
+        missing.append("Enter the patient's name.")
+    if values["dob"] is None:
+        missing.append("Enter the date of birth as DD/MM/YYYY, between 01/01/1900 and today "
+                       "(a date outside that range is not accepted).")
+    if missing:
+        st.error("Not started: " + " ".join(missing), icon=ICON_ERROR)
         return
     try:
         encounter = _build(values, enc)

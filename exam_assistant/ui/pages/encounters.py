@@ -83,10 +83,11 @@ if chosen is not None:
         record = store.get(chosen.id)
     enc = record.encounter
     with st.container(border=True):
-        st.markdown(f"**{md(enc.patient.name)}**, {enc.age} y · visit {md(clock.day(clock.local_day(enc.created_at)))} · "
-                    f"{record.status} · version {record.version}")
+        # user text goes through st.text: never read as markdown, never turned into a link
+        st.text(f"{enc.patient.name}, {enc.age} y · visit {clock.day(clock.local_day(enc.created_at))} · "
+                f"{record.status} · version {record.version}")
         if enc.chief_complaint:
-            st.caption(md(enc.chief_complaint))
+            st.text(enc.chief_complaint)
         open_col, follow_col = st.columns(2)
         if open_col.button("Open", type="primary", width="stretch"):
             open_in_exam(chosen.id)
