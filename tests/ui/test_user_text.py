@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from streamlit.testing.v1 import AppTest
+
+from exam_assistant.models import Text
 from exam_assistant.store import EncounterRepository
-from tests.ui.conftest import new_app, ok, stored_draft
+from tests.ui.conftest import new_app, ok, start_examination, stored_draft, widget
 
 ENCOUNTERS = "exam_assistant/ui/pages/encounters.py"
 HOSTILE = "see https://evil.example/x and www.evil.example **bold** [click](https://evil.example)"
@@ -34,3 +37,17 @@ def test_patient_form_says_which_field_is_missing_and_what_is_allowed(store: Enc
     assert "between 01/01/1900 and today" in errors
     assert "patient's name" not in errors
     assert store.count() == 0
+
+
+def test_an_over_long_paste_is_kept_up_to_the_limit_with_a_message(app: AppTest, store: EncounterRepository) -> None:
+    """history.psychosocial (2,000 characters): a 5,000-character paste keeps the first 2,000,
+    saved, and the message says how much was cut."""
+    encounter_id = start_examination(app)
+    pasted = "".join(f"{n:04d} " for n in range(1000))  # 5,000 characters
+    widget(app, "history.psychosocial", kind="text_area").input(pasted)
+    ok(app.run())
+    stored = store.get(encounter_id).encounter.findings["history.psychosocial"]
+    assert stored == Text(value=pasted[:2000])
+    assert widget(app, "history.psychosocial", kind="text_area").value == pasted[:2000]
+    shown = [w.value.replace("\\", "") for w in app.warning]
+    assert any("5,000 characters" in w and "3,000 were cut" in w for w in shown), shown

@@ -36,6 +36,7 @@ def on_item_change(prefix: str, store: EncounterRepository, library: Library, it
             # a segmented control clicked twice clears itself: show its default again
             st.session_state[flow.wkey(item_id, part)] = default
             values[part] = default
+    _keep_up_to_the_limit(flow, item, values)
     try:
         finding = fx.build_finding(item, values)
     except ValidationError as exc:
@@ -47,6 +48,26 @@ def on_item_change(prefix: str, store: EncounterRepository, library: Library, it
         return
     flow.set_field_error(item_id, None)
     flow.set_findings({item_id: finding})
+
+
+def text_limit(item: Item) -> int:
+    return min(item.max_length, 20_000)
+
+
+def _keep_up_to_the_limit(flow: Flow, item: Item, values: dict[str, Any]) -> None:
+    """Over-long text is cut to the field's limit and kept, with a message saying how much was cut."""
+    text = values.get("v")
+    limit = text_limit(item)
+    note_key = flow.key(f"cut.{item.id}")
+    if item.answer != "text" or not isinstance(text, str) or len(text) <= limit:
+        st.session_state.pop(note_key, None)
+        return
+    values["v"] = text[:limit]
+    st.session_state[flow.wkey(item.id, "v")] = text[:limit]
+    st.session_state[note_key] = (
+        f"The text was {len(text):,} characters; the first {limit:,} (this field's limit) were kept and "
+        f"{len(text) - limit:,} were cut. Check the end of the text."
+    )
 
 
 def _init(flow: Flow, item: Item) -> None:
@@ -147,11 +168,11 @@ def single_item(flow: Flow, item: Item, disabled: bool, why_disabled: str | None
         st.pills(label, [o.value for o in item.options], selection_mode="multi",
                  format_func=_labels(item, [o.value for o in item.options]), help=helptext, **common)
     else:
-        limit = min(item.max_length, 20_000)
-        if limit > 300:
-            st.text_area(label, max_chars=limit, help=helptext, height=100, **common)
+        # no max_chars: the browser would drop a too-long paste whole; the callback cuts and says so
+        if text_limit(item) > 300:
+            st.text_area(label, help=helptext, height=100, **common)
         else:
-            st.text_input(label, max_chars=limit, help=helptext, **common)
+            st.text_input(label, help=helptext, **common)
     if why_disabled:
         st.caption(f"{ICON_BLOCKED} Not to be performed: {md(why_disabled)}")
     if item.kind == "test" and item.technique:
@@ -163,6 +184,9 @@ def _error(flow: Flow, item: Item) -> None:
     message = flow.field_error(item.id)
     if message:
         st.error(f"Not saved: {md(message)}", icon=ICON_ERROR)
+    cut = st.session_state.get(flow.key(f"cut.{item.id}"))
+    if cut:
+        st.warning(md(cut), icon=ICON_WARNING)
 
 
 def item_widget(flow: Flow, item: Item, contraindicated: dict[str, str]) -> None:
