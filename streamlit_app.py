@@ -22,5 +22,11 @@ pages = [
 if (PAGES / "practice.py").exists():
     pages.insert(4, st.Page(PAGES / "practice.py", title="Practice", icon=":material/school:", url_path="practice"))
 
+if "invite" in st.query_params:  # the patient's page is a separate door: no sign-in, no navigation
+    from exam_assistant.ui.patient_page import run as patient_page
+
+    patient_page(st.query_params["invite"])
+    st.stop()
+
 user = current_user()  # sign-in mode: stops at the sign-in screen until someone is signed in
 st.navigation(allowed_pages(pages, user)).run()

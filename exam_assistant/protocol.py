@@ -151,6 +151,9 @@ class Item(Strict):
     answer: AnswerType
     label: str
     prompt: str | None = None
+    patient_prompt: str | None = Field(
+        default=None, description="plain-language wording for the patient's own questionnaire (reading ease 60+)"
+    )
     technique: str | None = None
     positive_when: str | None = None
     criteria: list[Criterion] = Field(default_factory=list)

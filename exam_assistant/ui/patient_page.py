@@ -1,0 +1,167 @@
+"""The patient's page: a separate door reached with ``?invite=TOKEN``, no account, one invitation.
+
+It shows that invitation's questions only, saves every answer at once (resume on the same link),
+and when the answers raise an EMERGENCY or SAME_DAY flag it says what to do now, above everything
+and in a dialog. It never shows an assessment, a differential or a flag's title. A wrong, used,
+expired or revoked token gets one plain message and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from exam_assistant.previsit.questionnaire import (
+    ADVICE,
+    BODY_CHART,
+    PatientQuestion,
+    patient_questions,
+    progress,
+    urgency,
+)
+from exam_assistant.store.errors import InvalidEncounterError
+from exam_assistant.store.invitations import UNAVAILABLE, Invitation, InvitationStore, InvitationUnavailable
+from exam_assistant.ui import resources
+from exam_assistant.ui.text import md
+
+_ANSWERS = "_previsit_answers"
+_SHOWN = "_previsit_advice_shown"
+_DONE = "_previsit_submitted"
+YES_NO = {"yes": "Yes", "no": "No", "unknown": "Not sure"}
+NPRS = list(range(11))
+
+
+def _store() -> InvitationStore:
+    return InvitationStore(resources.store().engine)
+
+
+def _answers() -> dict[str, Any]:
+    found: dict[str, Any] = st.session_state[_ANSWERS]
+    return found
+
+
+def _finding(q: PatientQuestion, value: Any) -> dict[str, Any] | None:
+    if value is None or value == [] or value == "":
+        return None
+    if q.answer == "multi_choice":
+        return {"kind": "multi_choice", "values": list(value)}
+    if q.answer == "number":
+        return {"kind": "number", "value": float(value)}
+    return {"kind": q.answer, "value": str(value)}
+
+
+def _save(token: str, invitation: Invitation, item_id: str, finding: dict[str, Any] | None) -> None:
+    answers = dict(_answers())
+    if finding is None:
+        answers.pop(item_id, None)
+    else:
+        answers[item_id] = finding
+    level = urgency(answers, invitation.date_of_birth, resources.library())
+    try:
+        _store().save_answers(token, answers, level)
+    except InvalidEncounterError:
+        st.session_state["_previsit_error"] = "That answer could not be saved. Please try again."
+        return
+    st.session_state[_ANSWERS] = answers
+
+
+def _on_change(token: str, invitation: Invitation, q: PatientQuestion, key: str) -> None:
+    _save(token, invitation, q.item_id, _finding(q, st.session_state.get(key)))
+
+
+def _on_region(token: str, invitation: Invitation, q: PatientQuestion) -> None:
+    chosen = [value for value, _ in q.options if st.session_state.get(f"pv_{q.item_id}_{value}")]
+    _save(token, invitation, q.item_id, _finding(q, chosen))
+
+
+def _current(q: PatientQuestion) -> Any:
+    found = _answers().get(q.item_id)
+    if found is None:
+        return [] if q.answer == "multi_choice" else None
+    return found.get("values", found.get("value"))
+
+
+def _question(token: str, invitation: Invitation, q: PatientQuestion) -> None:
+    key = f"pv_{q.item_id}"
+    args = (token, invitation, q, key)
+    current = _current(q)
+    if key not in st.session_state:
+        st.session_state[key] = int(current) if q.item_id in ("history.pain_now", "history.pain_worst") and \
+            current is not None else current
+    label = md(q.text)
+    if q.item_id in BODY_CHART:
+        st.markdown(f"**{label}**")
+        cols = st.columns(2)
+        for i, (value, text) in enumerate(q.options):
+            toggle_key = f"pv_{q.item_id}_{value}"
+            if toggle_key not in st.session_state:
+                st.session_state[toggle_key] = value in (current or [])
+            cols[i % 2].toggle(md(text), key=toggle_key, on_change=_on_region, args=(token, invitation, q))
+    elif q.item_id in ("history.pain_now", "history.pain_worst"):
+        st.pills(label, NPRS, key=key, on_change=_on_change, args=args)
+    elif q.answer == "yes_no":
+        st.radio(label, list(YES_NO), format_func=YES_NO.__getitem__, index=None, key=key, horizontal=True,
+                 on_change=_on_change, args=args)
+    elif q.answer == "choice":
+        names = dict(q.options)
+        st.radio(label, list(names), format_func=lambda v: md(names[v]), index=None, key=key,
+                 on_change=_on_change, args=args)
+    elif q.answer == "multi_choice":
+        names = dict(q.options)
+        st.multiselect(label, list(names), format_func=names.__getitem__, key=key, on_change=_on_change, args=args,
+                       placeholder="Choose all that apply")
+    else:
+        st.number_input(label, min_value=q.minimum, max_value=q.maximum, value=None, key=key,
+                        on_change=_on_change, args=args)
+
+
+@st.dialog("Please act now")
+def _advice_dialog(text: str) -> None:
+    st.error(md(text), icon=":material/emergency:")
+
+
+def _advice(level: str | None) -> None:
+    if level is None:
+        return
+    st.error(f"**{md(ADVICE[level])}**", icon=":material/emergency:")
+    if st.session_state.get(_SHOWN) != level:
+        st.session_state[_SHOWN] = level
+        _advice_dialog(ADVICE[level])
+
+
+def run(token: str) -> None:
+    """Draw the patient's questionnaire for ``token`` (or the one plain message)."""
+    st.title("Before your visit")
+    if st.session_state.get(_DONE):
+        st.success("Thank you. Your answers have been sent to the clinic.")
+        return
+    try:
+        invitation = _store().open(token)
+    except InvitationUnavailable:
+        st.info(UNAVAILABLE)
+        return
+    if _ANSWERS not in st.session_state:
+        st.session_state[_ANSWERS] = dict(invitation.answers)
+    _advice(invitation.urgency)
+    questions = patient_questions(resources.library())
+    st.caption("Your answers are saved as you go. You can close this page and come back with the same link.")
+    st.progress(progress(_answers(), questions), text="How far you are")
+    if error := st.session_state.pop("_previsit_error", None):
+        st.warning(error)
+    flagged = [q for q in questions if q.red_flag]
+    body = [q for q in questions if q.item_id in BODY_CHART or q.item_id in ("history.pain_now", "history.pain_worst")]
+    rest = [q for q in questions if not q.red_flag and q not in body]
+    st.subheader("First, some safety questions")
+    for q in flagged:
+        _question(token, invitation, q)
+    st.subheader("Your pain")
+    for q in body:
+        _question(token, invitation, q)
+    st.subheader("More about your problem")
+    for q in rest:
+        _question(token, invitation, q)
+    if st.button("Send my answers to the clinic", type="primary", use_container_width=True):
+        _store().submit(token)
+        st.session_state[_DONE] = True
+        st.rerun()
