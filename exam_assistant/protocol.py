@@ -40,6 +40,10 @@ class Reference(Strict):
     doi: str | None = None
     url: str | None = None
     note: str | None = None
+    unverified: str | None = Field(
+        default=None, min_length=10,
+        description="why a reader cannot locate the source by a DOI, a PubMed id or the publisher's or guideline body's page",
+    )
 
     @model_validator(mode="after")
     def _locatable(self) -> Reference:

@@ -17,13 +17,9 @@ from tests.reports.pdftext import all_text, squashed
 KNOWN_OFFENDERS = {
     "vernon_ndi": "chiro.org",
     "vernon_mior_1991": "chiro.org",
-    "plewa_1998": "doczz.net",
-    "sorensen_2013": "ichgcp.net",
     "independentpharmacist_cpd": "independentpharmacist.co.uk",
-    "raney_2009": "johnsnyderdpt.com",
     "isncsci": "studylib.net",
     "wainner_2003": "passeidireto.com",
-    "nhs_zoster": "staging.formulary.nhs.scot",
 }
 
 
