@@ -214,3 +214,16 @@ def test_tx_pulmonary_embolism_is_urgent_action(library: Library) -> None:
     assert "tx.pulmonary_embolism" in {t.id for t in result.treatment}
     rule = library.rules["tx.pulmonary_embolism"]
     assert rule.effect.type == "treatment" and rule.effect.classes == ["urgent_action"]
+
+
+# ------------------------------------------------------------------ nerve studies
+
+def test_img_edx_root_and_plexus_or_nerve_when_root_and_tos_or_nerve_signs_coexist(library: Library) -> None:
+    from tests.test_exam_rules import EAST_STOPPED, RADIC, left_pos
+    both = run(library, RADIC | EAST_STOPPED | {"history.below_elbow": yn("yes")})
+    [img] = [i for i in both.imaging if i.id == "img.edx_root_and_plexus_or_nerve"]
+    assert img.first is not None and "nerve conduction" in img.first.study.lower()
+    assert "img.edx_root_and_plexus_or_nerve" in _ids(library, RADIC | {"neuro.ulnar_elbow_provocation": left_pos()})
+    # root signs alone, or TOS signs alone: not this rule
+    assert "img.edx_root_and_plexus_or_nerve" not in _ids(library, RADIC)
+    assert "img.edx_root_and_plexus_or_nerve" not in _ids(library, EAST_STOPPED | {"history.arm_symptoms": choice("left")})
