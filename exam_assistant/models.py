@@ -71,11 +71,13 @@ class Clinician(_Model):
 YesNoValue = Literal["yes", "no", "unknown"]
 TestResult = Literal["positive", "negative", "not_tested", "could_not_complete"]
 SensationGrade = Literal["normal", "reduced", "absent", "not_tested"]
+ReportedBy = Literal["patient"] | None  # provenance of an answer the patient gave before the visit
 
 
 class YesNo(_Model):
     kind: Literal["yes_no"] = "yes_no"
     value: YesNoValue
+    reported_by: ReportedBy = Field(default=None, description="'patient' when the patient answered it before the visit")
     screen: bool = Field(
         default=False, description="answered 'no' by the all-negative screen button, not asked one by one"
     )
@@ -106,16 +108,19 @@ class Number(_Model):
     kind: Literal["number"] = "number"
     value: float
     unit: ShortText | None = None
+    reported_by: ReportedBy = Field(default=None, description="'patient' when the patient answered it before the visit")
 
 
 class Choice(_Model):
     kind: Literal["choice"] = "choice"
     value: Annotated[str, Field(max_length=80)]
+    reported_by: ReportedBy = Field(default=None, description="'patient' when the patient answered it before the visit")
 
 
 class MultiChoice(_Model):
     kind: Literal["multi_choice"] = "multi_choice"
     values: list[Annotated[str, Field(max_length=80)]]
+    reported_by: ReportedBy = Field(default=None, description="'patient' when the patient answered it before the visit")
 
 
 MrcGrade = Annotated[int, Field(ge=0, le=5, description="MRC grade 0 (no contraction) to 5 (normal)")]

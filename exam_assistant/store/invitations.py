@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from exam_assistant.models import Finding, Patient, utcnow
+from exam_assistant.models import Choice, MultiChoice, Number, Patient, YesNo, utcnow
 from exam_assistant.store import audit
 from exam_assistant.store.engine import writer
 from exam_assistant.store.errors import ConflictError, InvalidEncounterError, NotFoundError
@@ -32,7 +32,8 @@ DEFAULT_HOURS = 72
 MAX_HOURS = 24 * 30
 MAX_ANSWERS = 200
 UNAVAILABLE = "This link cannot be used. It may be wrong, used already, expired or withdrawn. Please contact the clinic."
-_ANSWERS = TypeAdapter(dict[Annotated[str, Field(max_length=80)], Finding])
+_PatientAnswer = Annotated[YesNo | Number | Choice | MultiChoice, Field(discriminator="kind")]
+_ANSWERS = TypeAdapter(dict[Annotated[str, Field(max_length=80)], _PatientAnswer])
 
 
 class InvitationRequest(BaseModel):
@@ -211,7 +212,7 @@ class InvitationStore:
             return _view(row, now)
 
     def save_answers(self, token: str, answers: dict[str, Any], urgency: str | None = None) -> Invitation:
-        """Replace the saved answers (validated as findings) and the highest urgency they raise."""
+        """Replace the saved answers (validated, marked patient-reported) and the highest urgency they raise."""
         now = utcnow()
         if len(answers) > MAX_ANSWERS:
             raise InvalidEncounterError(f"answers: at most {MAX_ANSWERS}")
@@ -219,7 +220,7 @@ class InvitationStore:
             checked = _ANSWERS.validate_python(answers)
         except ValidationError as exc:
             raise InvalidEncounterError(plain_error(exc)) from None
-        data = {key: value.model_dump(mode="json") for key, value in checked.items()}
+        data = {key: {**value.model_dump(mode="json"), "reported_by": "patient"} for key, value in checked.items()}
         with self._session() as session, session.begin():
             row = self._live(session, token, now)
             row.answers, row.urgency, row.updated_at = data, urgency, now

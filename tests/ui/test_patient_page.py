@@ -38,7 +38,7 @@ def test_answer_is_saved_at_once_and_an_emergency_answer_shows_the_advice_first(
     at.radio(key="pv_history.abrupt_severe_pain").set_value("yes").run()
     ok(at)
     saved = invites.get(invitation_id)
-    assert saved.answers["history.abrupt_severe_pain"] == {"kind": "yes_no", "value": "yes", "screen": False}
+    assert saved.answers["history.abrupt_severe_pain"] == {"kind": "yes_no", "value": "yes", "screen": False, "reported_by": "patient"}
     assert saved.urgency == "EMERGENCY"
     assert any(ADVICE["EMERGENCY"] in plain(e.value) for e in at.error)
 

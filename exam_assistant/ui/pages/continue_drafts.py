@@ -5,9 +5,11 @@ import streamlit as st
 from exam_assistant.store import EncounterFilters
 from exam_assistant.ui import resources, steps
 from exam_assistant.ui.nav import open_in_exam
+from exam_assistant.ui.previsit_list import show_submitted
 from exam_assistant.ui.text import md
 
 st.title("Continue an examination")
+show_submitted()  # patients' pre-visit answers, flagged ones first
 store = resources.store()
 clock = resources.clinic_profile().clock()  # the clinic's time zone and date format
 drafts = store.list(EncounterFilters(status="draft"), limit=100)

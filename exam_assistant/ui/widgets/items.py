@@ -175,6 +175,9 @@ def single_item(flow: Flow, item: Item, disabled: bool, why_disabled: str | None
             st.text_input(label, help=helptext, **common)
     if why_disabled:
         st.caption(f"{ICON_BLOCKED} Not to be performed: {md(why_disabled)}")
+    enc = flow.encounter
+    if enc is not None and getattr(enc.findings.get(item.id), "reported_by", None) == "patient":
+        st.caption(":material/person: Patient-reported before the visit: confirm it with the patient or change it")
     if item.kind == "test" and item.technique:
         technique_expander(item, flow.library, key=flow.key(f"how.{item.id}"))
     _error(flow, item)

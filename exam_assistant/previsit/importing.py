@@ -1,0 +1,45 @@
+"""Start an encounter from a submitted invitation: the patient's answers, marked patient-reported.
+
+The clinician confirms or changes each answer in the examination; the live assessment runs on them
+at once because they are ordinary findings. The invitation becomes ``imported`` (audited).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exam_assistant.models import Encounter, Patient
+from exam_assistant.store.errors import ConflictError
+from exam_assistant.store.invitations import Invitation, InvitationStore
+from exam_assistant.store.records import StoredEncounter
+from exam_assistant.store.repository import EncounterRepository
+
+
+def patient_findings(answers: dict[str, Any]) -> dict[str, Any]:
+    """The saved answers as findings, each marked ``reported_by: patient``."""
+    return {item_id: {**finding, "reported_by": "patient"} for item_id, finding in answers.items()}
+
+
+def encounter_from(invitation: Invitation) -> Encounter:
+    """A new draft encounter for the invited patient holding their answers."""
+    return Encounter.model_validate({
+        "patient": Patient(name=invitation.patient_name, date_of_birth=invitation.date_of_birth).model_dump(mode="json"),
+        "findings": patient_findings(invitation.answers),
+    })
+
+
+def start_encounter(
+    invitations: InvitationStore, repo: EncounterRepository, invitation_id: str, actor: str
+) -> StoredEncounter:
+    """Create the draft from a submitted invitation and mark the invitation imported.
+
+    Opening an invitation already imported returns its encounter again (no second draft).
+    """
+    invitation = invitations.get(invitation_id)
+    if invitation.state == "imported" and invitation.encounter_id:
+        return repo.get(invitation.encounter_id)
+    if invitation.state != "submitted":
+        raise ConflictError(f"invitation {invitation_id} is {invitation.state}; only submitted answers can be opened")
+    stored = repo.save_draft(encounter_from(invitation), None, actor)
+    invitations.mark_imported(invitation_id, str(stored.encounter.id), actor)
+    return stored
