@@ -102,6 +102,8 @@ def questionnaire_response(
         out["extension"] = [{"url": extension_url(CONTENT_HASH), "valueString": content_hash}]
     if "practitioner" in refs:
         out["author"] = refs["practitioner"]
+    if loaded and any(getattr(encounter.findings.get(i.id), "reported_by", None) == "patient" for i in loaded.pack.items()):
+        out["source"] = refs["patient"]  # the patient answered (part of) it before the visit
     if groups:
         out["item"] = groups
     return out
