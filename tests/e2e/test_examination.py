@@ -182,7 +182,10 @@ def test_neuro_screen_by_level_with_the_figure(app_server: AppServer, page: Page
     wait_idle(page)
     next_step(page, LIB.packs["neuro"].pack.title)
     page.get_by_role("button", name="C5 normal").click()
-    expect(radio(page, f"{label('neuro.sens_c5')}, left", "Normal")).to_have_attribute("aria-checked", "true")
+    # the whole page reruns after the shortcut; until it ends the old level rows are still drawn
+    # (two radio groups of the same name), which on a loaded machine lasts more than 5 s
+    expect(radio(page, f"{label('neuro.sens_c5')}, left", "Normal")).to_have_attribute(
+        "aria-checked", "true", timeout=20_000)
     wait_idle(page)
     pick(page, f"{label('neuro.sens_c6')}, left", "Reduced")
     expect(page.get_by_text("C6 left reduced").first).to_be_visible()
