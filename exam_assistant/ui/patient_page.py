@@ -89,9 +89,11 @@ def _question(token: str, invitation: Invitation, q: PatientQuestion) -> None:
     if key not in st.session_state:
         st.session_state[key] = int(current) if q.item_id in ("history.pain_now", "history.pain_worst") and \
             current is not None else current
-    label = md(q.text)
+    # The question is drawn as escaped markdown; the widget keeps the plain words as its (hidden,
+    # accessible) label, so a screen reader reads the question without markdown escapes.
+    st.markdown(f"**{md(q.text)}**")
+    hidden: dict[str, Any] = {"label_visibility": "collapsed"}
     if q.item_id in BODY_CHART:
-        st.markdown(f"**{label}**")
         cols = st.columns(2)
         for i, (value, text) in enumerate(q.options):
             toggle_key = f"pv_{q.item_id}_{value}"
@@ -99,21 +101,21 @@ def _question(token: str, invitation: Invitation, q: PatientQuestion) -> None:
                 st.session_state[toggle_key] = value in (current or [])
             cols[i % 2].toggle(md(text), key=toggle_key, on_change=_on_region, args=(token, invitation, q))
     elif q.item_id in ("history.pain_now", "history.pain_worst"):
-        st.pills(label, NPRS, key=key, on_change=_on_change, args=args)
+        st.pills(q.text, NPRS, key=key, on_change=_on_change, args=args, **hidden)
     elif q.answer == "yes_no":
-        st.radio(label, list(YES_NO), format_func=YES_NO.__getitem__, index=None, key=key, horizontal=True,
-                 on_change=_on_change, args=args)
+        st.radio(q.text, list(YES_NO), format_func=YES_NO.__getitem__, index=None, key=key, horizontal=True,
+                 on_change=_on_change, args=args, **hidden)
     elif q.answer == "choice":
         names = dict(q.options)
-        st.radio(label, list(names), format_func=lambda v: md(names[v]), index=None, key=key,
-                 on_change=_on_change, args=args)
+        st.radio(q.text, list(names), format_func=lambda v: md(names[v]), index=None, key=key,
+                 on_change=_on_change, args=args, **hidden)
     elif q.answer == "multi_choice":
         names = dict(q.options)
-        st.multiselect(label, list(names), format_func=names.__getitem__, key=key, on_change=_on_change, args=args,
-                       placeholder="Choose all that apply")
+        st.multiselect(q.text, list(names), format_func=names.__getitem__, key=key, on_change=_on_change, args=args,
+                       placeholder="Choose all that apply", **hidden)
     else:
-        st.number_input(label, min_value=q.minimum, max_value=q.maximum, value=None, key=key,
-                        on_change=_on_change, args=args)
+        st.number_input(q.text, min_value=q.minimum, max_value=q.maximum, value=None, key=key,
+                        on_change=_on_change, args=args, **hidden)
 
 
 @st.dialog("Please act now")
