@@ -227,3 +227,17 @@ def test_img_edx_root_and_plexus_or_nerve_when_root_and_tos_or_nerve_signs_coexi
     # root signs alone, or TOS signs alone: not this rule
     assert "img.edx_root_and_plexus_or_nerve" not in _ids(library, RADIC)
     assert "img.edx_root_and_plexus_or_nerve" not in _ids(library, EAST_STOPPED | {"history.arm_symptoms": choice("left")})
+
+
+# ------------------------------------------------------------------ measurements
+
+def test_rotation_degrees_under_60_toward_the_arm_feed_the_wainner_rotation_item(library: Library) -> None:
+    from tests.test_exam_rules import cluster
+    base = {"history.arm_symptoms": choice("left")}
+    low = cluster(run(library, base | {"upper_back.rotation_left_degrees": number(45)}), "radic.wainner")
+    assert low.positive == 1 and low.not_tested == 3
+    full = cluster(run(library, base | {"upper_back.rotation_left_degrees": number(75)}), "radic.wainner")
+    assert full.positive == 0 and full.negative == 1 and full.not_tested == 3
+    # the other side's rotation does not count for a left arm
+    other = cluster(run(library, base | {"upper_back.rotation_right_degrees": number(40)}), "radic.wainner")
+    assert other.positive == 0
