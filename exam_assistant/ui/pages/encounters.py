@@ -8,6 +8,7 @@ import streamlit as st
 from exam_assistant.store import ConflictError, EncounterFilters, EncounterRepository
 from exam_assistant.store.export import encounters_frame
 from exam_assistant.ui import resources
+from exam_assistant.ui.invite_form import invite_form
 from exam_assistant.ui.nav import open_in_exam
 from exam_assistant.ui.session import signed_in_user
 from exam_assistant.ui.text import md
@@ -17,6 +18,7 @@ clock = resources.clinic_profile().clock()  # the clinic's time zone and date fo
 SCORES = {"nprs": "Pain now (NPRS 0-10)", "ndi_percent": "Neck Disability Index (%)", "quickdash": "QuickDASH (0-100)"}
 
 st.title("Encounters")
+invite_form()
 store = resources.store()
 library = resources.library()
 
