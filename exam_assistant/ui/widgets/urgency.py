@@ -97,15 +97,21 @@ def urgency_bar(flow: Flow) -> None:
 
 
 def scroll_to_top_on_step_change(flow: Flow) -> None:
-    """Scroll the page to the top when the step drawn differs from the one drawn last run."""
+    """Scroll the page to the top when the step drawn differs from the one drawn last run.
+
+    The element is drawn on every run (with the script only on a change), so the elements after
+    it keep their places and the browser never shows the old and the new copy of a widget.
+    """
     shown_key = flow.key("step_shown")
     current = f"{flow.encounter.id if flow.encounter else 'new'}:{flow.step}"
-    if st.session_state.get(shown_key) == current:
-        return
-    changes = int(st.session_state.get(flow.key("step_changes"), 0)) + 1
-    st.session_state[flow.key("step_changes")] = changes
-    st.session_state[shown_key] = current
-    st.html(_SCROLL_TOP.format(nonce=f"{changes}"), unsafe_allow_javascript=True)
+    changes = int(st.session_state.get(flow.key("step_changes"), 0))
+    script = ""
+    if st.session_state.get(shown_key) != current:
+        changes += 1
+        st.session_state[flow.key("step_changes")] = changes
+        st.session_state[shown_key] = current
+        script = _SCROLL_TOP.format(nonce=f"{changes}")
+    st.html(f'<div data-step-changes="{changes}"></div>{script}', unsafe_allow_javascript=True)
 
 
 # ------------------------------------------------------------------ the EMERGENCY dialog
