@@ -77,7 +77,24 @@ def patient_questions(lib: Library) -> list[PatientQuestion]:
                     tuple((o.value, o.label) for o in item.options), item.minimum, item.maximum,
                     item.id in flagged and item.id not in BODY_CHART,
                 ))
-    return sorted(out, key=lambda q: not q.red_flag)
+    return sorted(out, key=lambda q: not q.red_flag) + licensed_score_questions(lib)
+
+
+def licensed_score_questions(lib: Library) -> list[PatientQuestion]:
+    """NDI, QuickDASH and the like only where a pack supplies their licensed wording
+    (``item_text_included``); otherwise the patient is not shown them. The NPRS is asked through
+    the history's pain now and at worst."""
+    out: list[PatientQuestion] = []
+    for score in lib.scores.values():
+        if not score.item_text_included or score.method == "nprs":
+            continue
+        for item_id in score.items:
+            item = lib.items.get(item_id)
+            if item is not None and item.answer in ANSWER_KINDS:
+                out.append(PatientQuestion(item.id, patient_text(item), item.answer,
+                                           tuple((o.value, o.label) for o in item.options), item.minimum,
+                                           item.maximum, False))
+    return out
 
 
 def urgency(answers: dict[str, Any], born: date, lib: Library) -> PatientUrgency | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date
 
@@ -82,3 +83,16 @@ def test_progress_counts_answered_questions() -> None:
     first = questions[0].item_id
     assert progress({}, questions) == 0
     assert progress({first: {"kind": "yes_no", "value": "no"}}, questions) == 1 / len(questions)
+
+
+def test_ndi_and_quickdash_are_asked_only_with_licensed_wording_from_a_pack() -> None:
+    """Without item wording (built-in packs) no NDI or QuickDASH item is asked; a pack supplying it adds them."""
+    lib = cached_library()
+    asked = {q.item_id for q in patient_questions(lib)}
+    assert not any(i.startswith(("scores.ndi_", "scores.qdash_")) for i in asked)
+    licensed = copy.copy(lib)
+    licensed.scores = {k: v.model_copy(update={"item_text_included": v.method == "ndi" or v.item_text_included})
+                       for k, v in lib.scores.items()}
+    ndi = next(s for s in licensed.scores.values() if s.method == "ndi")
+    assert set(ndi.items) <= {q.item_id for q in patient_questions(licensed)}
+    assert not any(q.item_id.startswith("scores.qdash_") for q in patient_questions(licensed))
