@@ -241,3 +241,15 @@ def test_rotation_degrees_under_60_toward_the_arm_feed_the_wainner_rotation_item
     # the other side's rotation does not count for a left arm
     other = cluster(run(library, base | {"upper_back.rotation_right_degrees": number(40)}), "radic.wainner")
     assert other.positive == 0
+
+
+def test_a_systolic_difference_over_20_mmhg_feeds_add_rs_and_the_dissection_differential(library: Library) -> None:
+    pain = {"history.abrupt_severe_pain": yn("yes"), "history.location": multi("interscapular")}
+    wide = run(library, pain | {"upper_back.systolic_difference_arms": number(25)})
+    narrow = run(library, pain | {"upper_back.systolic_difference_arms": number(20)})
+    assert "dx.aortic_dissection.pulse_deficit" in fired(wide)
+    assert "dx.aortic_dissection.pulse_deficit" not in fired(narrow)
+    [wide_add] = [d for d in wide.decisions if d.id == "rf.add_rs"]
+    [narrow_add] = [d for d in narrow.decisions if d.id == "rf.add_rs"]
+    assert wide_add.score is not None and narrow_add.score is not None
+    assert wide_add.score == narrow_add.score + 1
