@@ -8,6 +8,7 @@ clinic's, as PEM files; an encrypted key takes its passphrase from
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import os
 from dataclasses import dataclass
@@ -94,5 +95,8 @@ def sign_pdf(pdf: bytes, spot: SignatureSpot | None, signing: SigningKey, clinic
     style = TextStampStyle(stamp_text=f"Digitally signed\n{_latin(clinician)}\n%(ts)s", border_width=1)
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = pdf_signer.sign_pdf(writer, output=io.BytesIO())
+    # pyHanko runs its own event loop (asyncio.run); inside a thread that already has one (a browser
+    # driver, an async server) that fails, so the signing runs on a short-lived worker thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        out = pool.submit(pdf_signer.sign_pdf, writer, output=io.BytesIO()).result()
     return bytes(out.getvalue())

@@ -196,7 +196,7 @@ def test_held_back_advice_is_named_with_the_reason(render: Render, note_library:
     first = pages_text(render(note_encounter(), lib=note_library))[0]
     assert "No imaging now." not in first
     box = squashed(first)
-    assert squashed("Held back: No imaging yet") in box and squashed("a red flag calls for action first") in box
+    assert squashed("Held back until") in box and squashed("No imaging yet") in box
 
 
 def test_a_finding_no_protocol_defines_is_listed_not_dropped(render: Render, note_library: Library) -> None:

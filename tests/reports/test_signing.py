@@ -3,6 +3,7 @@ and the batch export writes frozen final notes byte for byte, whatever the clini
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import io
 import json
@@ -68,7 +69,9 @@ def _status(pdf: bytes, cert_path: Path) -> tuple[bool, bool, bytes]:
     """(intact, valid, signer's certificate DER) as pyHanko reports them, trusting only our certificate."""
     cert = load_cert_from_pemder(str(cert_path))  # type: ignore[no-untyped-call]
     signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[cert]))
+    # pyHanko runs asyncio.run; an earlier browser test may leave a loop in this thread
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        status = pool.submit(validate_pdf_signature, signature, ValidationContext(trust_roots=[cert])).result()
     return status.intact, status.valid, status.signing_cert.dump()
 
 
