@@ -8,23 +8,13 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table
 from exam_assistant.engine.assessment import ImagingSuggestion
 from exam_assistant.engine.policy import held_back_lines
 from exam_assistant.protocol import ImagingStudy, TreatmentStep
+from exam_assistant.suggestions import STAGE_WORDS
 from reports.brief import done_protocols
 from reports.context import NoteContext
 from reports.flowables import Paragraph
 from reports.sections import heading, subheading
 from reports.styles import TIER_WORDS, grid_table_style
 from reports.text import escape, markup
-
-STAGE_WORDS = {
-    "emergency": "Emergency",
-    "self_care": "Self-care",
-    "analgesia": "Analgesia",
-    "physiotherapy": "Physiotherapy",
-    "review": "Review",
-    "escalation": "Escalation",
-    "referral": "Referral",
-    "safety_net": "Safety-net",
-}
 
 
 def assessment(ctx: NoteContext, title: str = "Assessment") -> list[Flowable]:
