@@ -18,6 +18,7 @@ from exam_assistant.errors import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, EXIT_PA
 from exam_assistant.private_files import write_private
 from exam_assistant.store.cli import actor_from_args
 from reports.batch import BatchFailure, BatchSummary, export_batch
+from reports.cli_args import export_subparsers
 from reports.options import ClinicProfile, NoteOptions
 
 PAGE = 1000  # the store's largest listing page
@@ -231,21 +232,9 @@ def _export_pdf(args: argparse.Namespace) -> int:
     return _single(args, profile, options)
 
 
-def _export_subparsers(subparsers: Any) -> Any:
-    """The ``export`` command's own subparsers, creating ``export`` if no other area has yet."""
-    parser = subparsers.choices.get("export")
-    if parser is None:
-        parser = subparsers.add_parser("export", help="export notes and records")
-        return parser.add_subparsers(dest="export_format", required=True)
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    return parser.add_subparsers(dest="export_format", required=True)
-
-
 def register(subparsers: Any) -> None:
     """Add ``export pdf`` to the ``exam-assistant`` command."""
-    p = _export_subparsers(subparsers).add_parser(
+    p = export_subparsers(subparsers).add_parser(
         "pdf", help="write the PDF clinical note of an encounter file, or of stored encounters (--from-db)"
     )
     p.add_argument("encounter", nargs="?", metavar="ENCOUNTER.json", help="an encounter JSON file")

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from exam_assistant.errors import EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK
+from reports.cli_args import export_subparsers
 
 
 def _fail(code: int, message: str) -> int:
@@ -58,21 +59,9 @@ def _export_handout(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export_subparsers(subparsers: Any) -> Any:
-    """The ``export`` command's subparsers, creating ``export`` if no other area has yet."""
-    parser = subparsers.choices.get("export")
-    if parser is None:
-        parser = subparsers.add_parser("export", help="export notes and records")
-        return parser.add_subparsers(dest="export_format", required=True)
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    return parser.add_subparsers(dest="export_format", required=True)
-
-
 def register(subparsers: Any) -> None:
     """Add ``export handout`` to the ``exam-assistant`` command."""
-    p = _export_subparsers(subparsers).add_parser(
+    p = export_subparsers(subparsers).add_parser(
         "handout", help="write the patient's plain-language handout (at most 2 pages) of an encounter file"
     )
     p.add_argument("encounter", metavar="ENCOUNTER.json", help="an encounter JSON file")
