@@ -33,6 +33,8 @@ from sqlalchemy.types import TypeDecorator
 UUID_LEN = 36
 NAME_LEN = 300
 KEY_LEN = 64
+CLINIC_LEN = 64
+DEFAULT_CLINIC = "local"  # the one clinic of a single-user install (revision 0007)
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrement needs INTEGER
@@ -102,6 +104,7 @@ class EncounterRow(Base):
     __table_args__ = (
         Index("ix_encounters_created_at", "created_at"),
         Index("ix_encounters_created_at_id", "created_at", "id"),  # keyset pages (revision 0005)
+        Index("ix_encounters_clinic_created_at_id", "clinic", "created_at", "id"),  # a clinic's pages (0007)
         Index("ix_encounters_status", "status"),
         Index("ix_encounters_patient_id", "patient_id"),
         Index("ix_encounters_clinician_id", "clinician_id"),
@@ -124,6 +127,8 @@ class EncounterRow(Base):
     amends_id: Mapped[str | None] = mapped_column(ForeignKey("encounters.id"))
     finalised_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The clinic the record belongs to (revision 0007); set at insert and never changed.
+    clinic: Mapped[str] = mapped_column(String(CLINIC_LEN), server_default=DEFAULT_CLINIC)
 
 
 class EncounterVersionRow(Base):
@@ -200,7 +205,7 @@ class InvitationRow(Base):
     """A patient's pre-visit invitation (revision 0006): the token only as SHA-256, the answers as JSON."""
 
     __tablename__ = "invitations"
-    __table_args__ = (Index("ix_invitations_state", "state"),)
+    __table_args__ = (Index("ix_invitations_state", "state"), Index("ix_invitations_clinic", "clinic"))
 
     id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(KEY_LEN), unique=True)
@@ -214,6 +219,7 @@ class InvitationRow(Base):
     answers: Mapped[Any] = mapped_column(JsonType)
     urgency: Mapped[str | None] = mapped_column(String(16))
     encounter_id: Mapped[str | None] = mapped_column(ForeignKey("encounters.id"))
+    clinic: Mapped[str] = mapped_column(String(CLINIC_LEN), server_default=DEFAULT_CLINIC)  # revision 0007
 
 
 def table_of(entity: type[Base]) -> Table:
