@@ -199,6 +199,9 @@ class PracticeAttemptRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     score: Mapped[Any] = mapped_column(JsonType)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # revision 0008: the unfinished attempt's state (cleared when it is committed) and its save version
+    progress: Mapped[Any | None] = mapped_column(JsonType, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class InvitationRow(Base):
