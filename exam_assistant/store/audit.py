@@ -25,6 +25,7 @@ from exam_assistant.store.tables import AuditEventRow, table_of
 AuditEventKind = Literal[
     "created", "updated", "viewed", "finalised", "amended", "exported", "deleted", "signed_in", "access_denied",
     "invite_created", "invite_opened", "invite_submitted", "invite_imported", "invite_revoked",
+    "practice_start", "practice_save", "practice_commit",
 ]
 EVENTS: tuple[AuditEventKind, ...] = (
     "created",
@@ -41,6 +42,9 @@ EVENTS: tuple[AuditEventKind, ...] = (
     "invite_submitted",
     "invite_imported",
     "invite_revoked",
+    "practice_start",
+    "practice_save",
+    "practice_commit",
 )
 _DETAIL = re.compile(r"^[a-z0-9_\- :.]{0,200}$")
 _EXPORT_KIND = re.compile(r"^[a-z0-9_\-]{1,40}$")

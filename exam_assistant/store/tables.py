@@ -200,7 +200,9 @@ class PracticeAttemptRow(Base):
     score: Mapped[Any] = mapped_column(JsonType)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # revision 0008: the unfinished attempt's state (cleared when it is committed) and its save version
-    progress: Mapped[Any | None] = mapped_column(JsonType, nullable=True)
+    # none_as_null: Python None is SQL NULL (not JSON 'null'), so "progress IS NULL" finds committed attempts
+    progress: Mapped[Any | None] = mapped_column(
+        JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql"), nullable=True)
     version: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
