@@ -13,12 +13,17 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
+from dataclasses import replace
 
 from exam_assistant.access import AccessDenied, Action, User
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from exam_assistant.models import Encounter, Patient
 from exam_assistant.store.audit import AuditEvent
 from exam_assistant.store.audit_chain import ChainReport
 from exam_assistant.store.frozen import FrozenNote, NoteRenderer
+from exam_assistant.store.errors import hidden
 from exam_assistant.store.records import EncounterFilters, EncounterSummary, StoredEncounter
 from exam_assistant.store.repository import EncounterRepository
 
@@ -29,20 +34,28 @@ if TYPE_CHECKING:
 
     from exam_assistant.library import Library
 
+from exam_assistant.store.tables import EncounterRow
 
 class RoleCheckedRepository(EncounterRepository):
-    """Records as ``user`` is allowed to see and change them (shares the engine, no new pool)."""
+    """Records as ``user`` is allowed to see and change them (shares the engine, no new pool).
+
+    Scoped to the user's clinic (``EncounterReads.clinic``): lists, counts, exports and charts hold
+    that clinic's encounters only, and an id of another clinic is "not found or not allowed" and
+    an ``access_denied`` event (detail ``other_clinic``). A reviewer reads final notes only.
+    """
 
     def __init__(self, repo: EncounterRepository, user: User) -> None:
-        super().__init__(repo.engine)
+        # A person in no clinic gets "" (matches no encounter); their record calls are refused anyway.
+        super().__init__(repo.engine, user.clinic if user.clinic is not None else "")
         self.library = repo.library
         self.user = user
 
-    def _allow(self, action: Action, encounter_id: str | None = None) -> str:
+    def _allow(self, action: Action, encounter_id: str | None = None, new_ok: bool = False) -> str:
         try:
             self.user.require(action)
         except AccessDenied:
-            self.record_access("access_denied", self.user.label, detail=action, encounter_id=encounter_id)
+            known = encounter_id if encounter_id and self.clinic_of(encounter_id) is not None else None
+            self.record_access("access_denied", self.user.label, detail=action, encounter_id=known)
             raise
         return self.user.label
 
@@ -52,12 +65,35 @@ class RoleCheckedRepository(EncounterRepository):
 
     # ------------------------------------------------------------------ reading records
 
+        if encounter_id is not None:
+            self.check_scope(encounter_id, self.user.label, missing_ok=new_ok)
     def get(self, encounter_id: str, include_deleted: bool = False) -> StoredEncounter:
-        self._allow("records", encounter_id)
+        self._allow_read(encounter_id)
+    def _allow_read(self, encounter_id: str | None = None) -> str:
+        """A clinician reads everything of their clinic; a reviewer only its final notes."""
+        if self.user.can("records") or not self.user.can("review"):
+            return self._allow("records", encounter_id)
+        label = self._allow("review", encounter_id)
+        if encounter_id is not None and self._status(encounter_id) != "final":
+            self.record_access("access_denied", label, detail="not_final", encounter_id=encounter_id)
+            raise hidden(encounter_id)
+        return label
+
+    def _status(self, encounter_id: str) -> str | None:
+        with Session(self.engine) as session:
+            return session.scalar(select(EncounterRow.status).where(EncounterRow.id == encounter_id))
+
+    def _read_filters(self, filters: EncounterFilters | None) -> EncounterFilters:
+        self._allow_read()
+        filters = filters or EncounterFilters()
+        if not self.user.can("records"):  # a reviewer: final notes, never deleted drafts
+            filters = replace(filters, status="final", include_deleted=False)
+        return filters
+
         return super().get(encounter_id, include_deleted)
 
     def view(self, encounter_id: str, actor: str = "") -> StoredEncounter:
-        return super().view(encounter_id, self._allow("records", encounter_id))
+        return super().view(encounter_id, self._allow_read(encounter_id))
 
     def list(
         self,
@@ -66,30 +102,29 @@ class RoleCheckedRepository(EncounterRepository):
         offset: int = 0,
         after: tuple[datetime, str] | None = None,
     ) -> builtins.list[EncounterSummary]:
-        self._allow("records")
-        return super().list(filters, limit, offset, after)
+        return super().list(self._read_filters(filters), limit, offset, after)
 
     def count(self, filters: EncounterFilters | None = None) -> int:
-        self._allow("records")
-        return super().count(filters)
+        return super().count(self._read_filters(filters))
 
     def iter_encounters(self, filters: EncounterFilters | None = None) -> Iterator[StoredEncounter]:
-        self._allow("records")
-        return super().iter_encounters(filters)
+        return super().iter_encounters(self._read_filters(filters))
 
     def outcome_series(self, patient: Patient, library: Library | None = None) -> pd.DataFrame:
         self._allow("records")
         return super().outcome_series(patient, library)
 
     def frozen_note(self, encounter_id: str) -> FrozenNote | None:
-        self._allow("records", encounter_id)
+        self._allow_read(encounter_id)
         return super().frozen_note(encounter_id)
 
     # ------------------------------------------------------------------ changing records
 
     def save_draft(self, encounter: Encounter | dict[str, Any], expected_version: int | None, actor: str = "",
                    ui_step: str | None = None) -> StoredEncounter:
-        return super().save_draft(encounter, expected_version, self._allow("records"), ui_step)
+        key = encounter.id if isinstance(encounter, Encounter) else encounter.get("id")
+        actor = self._allow("records", str(key), new_ok=True) if key else self._allow("records")
+        return super().save_draft(encounter, expected_version, actor, ui_step)
 
     def finalise(self, encounter_id: str, expected_version: int, actor: str = "",
                  render: NoteRenderer | None = None) -> StoredEncounter:
@@ -109,7 +144,11 @@ class RoleCheckedRepository(EncounterRepository):
         super().record_export(encounter_id, self._allow("records", encounter_id), kind)
 
     def record_exports(self, encounter_ids: Iterable[str], actor: str, kind: str) -> None:
-        super().record_exports(encounter_ids, self._allow("records"), kind)
+        ids = builtins.list(encounter_ids)
+        label = self._allow("records")
+        for encounter_id in ids:
+            self.check_scope(encounter_id, label)
+        super().record_exports(ids, label, kind)
 
     # ------------------------------------------------------------------ administration
 

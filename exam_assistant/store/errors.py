@@ -15,6 +15,12 @@ class NotFoundError(StoreError):
     """No encounter (or no live encounter) has the requested id."""
 
 
+def hidden(encounter_id: str) -> NotFoundError:
+    """The one answer for an encounter that is missing or belongs to another clinic: the two are
+    told apart nowhere, so an id of another clinic reveals nothing (not even that it exists)."""
+    return NotFoundError(f"no encounter with id {encounter_id} that you may open (not found or not allowed)")
+
+
 class InvalidEncounterError(StoreError):
     """The data does not match the encounter model, so it was not stored."""
 

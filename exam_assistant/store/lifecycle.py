@@ -67,10 +67,11 @@ def _insert(
     now: datetime,
     ui_step: str | None,
     amends_id: str | None,
+    clinic: str,
 ) -> str:
     key = str(encounter.id)
     values = rows.columns(session, encounter, actor, now)
-    values.update(id=key, version=1, ui_step=ui_step, amends_id=amends_id)
+    values.update(id=key, version=1, ui_step=ui_step, amends_id=amends_id, clinic=clinic)
     if not rows.insert_new(session, values):  # a fresh uuid4 collided: practically impossible
         raise ConflictError(f"encounter id {key} is already taken; try again")
     return key
@@ -92,7 +93,7 @@ def amend(session: Session, encounter_id: str, actor: str) -> str:
     draft = validate_encounter(old.data).model_copy(
         update={"id": uuid.uuid4(), "status": "draft", "finalised_at": None, "updated_at": now}
     )
-    new_id = _insert(session, draft, actor, now, old.ui_step, amends_id=encounter_id)
+    new_id = _insert(session, draft, actor, now, old.ui_step, amends_id=encounter_id, clinic=old.clinic)
     keep_copy(
         session,
         new_id,
@@ -110,7 +111,8 @@ def amend(session: Session, encounter_id: str, actor: str) -> str:
 
 def follow_up(session: Session, previous_id: str, actor: str) -> str:
     """Create a follow-up draft carrying over patient, clinician and history; returns its id."""
-    previous = validate_encounter(rows.live_row(session, previous_id).data)
+    previous_row = rows.live_row(session, previous_id)
+    previous = validate_encounter(previous_row.data)
     now = utcnow()
     draft = Encounter(
         patient=previous.patient,
@@ -122,6 +124,6 @@ def follow_up(session: Session, previous_id: str, actor: str) -> str:
         created_at=now,
         updated_at=now,
     )
-    new_id = _insert(session, draft, actor, now, None, amends_id=None)
+    new_id = _insert(session, draft, actor, now, None, amends_id=None, clinic=previous_row.clinic)
     audit.record(session, "created", actor, new_id, 1, detail=f"follow-up of {previous_id}", at=now)
     return new_id

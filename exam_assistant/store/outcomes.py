@@ -40,8 +40,10 @@ def visit_scores(encounter: Encounter, library: Library) -> dict[str, float | No
     return out
 
 
-def _patient_rows(session: Session, patient: Patient) -> list[EncounterRow]:
+def _patient_rows(session: Session, patient: Patient, clinic: str | None) -> list[EncounterRow]:
     match = [PatientRow.date_of_birth == patient.date_of_birth]
+    if clinic is not None:
+        match.append(EncounterRow.clinic == clinic)
     if patient.identifier:
         match.append(PatientRow.identifier_folded == fold(patient.identifier))
     else:
@@ -60,14 +62,17 @@ def _one_per_visit(rows: list[EncounterRow]) -> list[EncounterRow]:
     return [r for r in rows if r.id not in replaced and not (r.amends_id and r.status == "draft")]
 
 
-def outcome_series(engine: Engine, patient: Patient, library: Library | None = None) -> pd.DataFrame:
-    """One row per visit, oldest first: encounter_id, visit_date, status and each score."""
+def outcome_series(
+    engine: Engine, patient: Patient, library: Library | None = None, clinic: str | None = None
+) -> pd.DataFrame:
+    """One row per visit, oldest first: encounter_id, visit_date, status and each score (the
+    visits of ``clinic`` only, when given)."""
     if library is None:
         from exam_assistant.library import cached_library
 
         library = cached_library()
     with Session(engine) as session:
-        rows = _one_per_visit(_patient_rows(session, patient))
+        rows = _one_per_visit(_patient_rows(session, patient, clinic))
         records = []
         for row in rows:
             encounter = validate_encounter(row.data)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from exam_assistant.store import audit, audit_chain, search
 from exam_assistant.store.engine import writer
-from exam_assistant.store.errors import NotFoundError
+from exam_assistant.store.errors import NotFoundError, hidden
 from exam_assistant.store.records import (
     EncounterFilters,
     EncounterSummary,
@@ -31,10 +32,17 @@ if TYPE_CHECKING:
 
 
 class EncounterReads:
-    """Reading encounters; every encounter is validated by the model on the way out."""
+    """Reading encounters; every encounter is validated by the model on the way out.
 
-    def __init__(self, engine: Engine) -> None:
+    ``clinic`` scopes the repository: None (the CLI, run by the machine's own account, and the
+    single-user app) reads every clinic; a clinic id lists, counts, exports and charts only that
+    clinic's encounters, and new encounters join it. The signed-in app's repository
+    (``acting.py``) is scoped to the person's clinic.
+    """
+
+    def __init__(self, engine: Engine, clinic: str | None = None) -> None:
         self.engine = engine
+        self.clinic = clinic
         self._library: Library | None = None
 
     @property
@@ -56,6 +64,8 @@ class EncounterReads:
             row = session.get(EncounterRow, encounter_id)
             if row is None or (row.deleted_at is not None and not include_deleted):
                 raise NotFoundError(f"no encounter with id {encounter_id}")
+            if self.clinic is not None and row.clinic != self.clinic:
+                raise hidden(encounter_id)
             return to_stored(row)
 
     def view(self, encounter_id: str, actor: str) -> StoredEncounter:
@@ -69,8 +79,33 @@ class EncounterReads:
             row = session.get(EncounterRow, encounter_id)
             if row is None or row.deleted_at is not None:
                 raise NotFoundError(f"no encounter with id {encounter_id}")
+            if self.clinic is not None and row.clinic != self.clinic:
+                raise hidden(encounter_id)
             audit.record(session, "viewed", actor, encounter_id, row.version)
             return to_stored(row)
+
+    def _scoped(self, filters: EncounterFilters | None) -> EncounterFilters:
+        filters = filters or EncounterFilters()
+        return filters if self.clinic is None else replace(filters, clinic=self.clinic)
+
+    def clinic_of(self, encounter_id: str) -> str | None:
+        """The clinic an encounter belongs to (None when there is no such encounter)."""
+        with Session(self.engine) as session:
+            return session.scalar(select(EncounterRow.clinic).where(EncounterRow.id == encounter_id))
+
+    def check_scope(self, encounter_id: str, actor: str, missing_ok: bool = False) -> None:
+        """Refuse an encounter of another clinic exactly as a missing one (NotFoundError, same
+        words), logging the attempt as ``access_denied`` (detail ``other_clinic``). A repository
+        with no clinic reaches every encounter. ``missing_ok``: an id nobody uses passes (a new
+        encounter being saved)."""
+        if self.clinic is None:
+            return
+        owner = self.clinic_of(encounter_id)
+        if owner == self.clinic or (owner is None and missing_ok):
+            return
+        if owner is not None:
+            self.record_access("access_denied", actor, detail="other_clinic", encounter_id=encounter_id)
+        raise hidden(encounter_id)
 
     def record_access(self, event: audit.AuditEventKind, actor: str, detail: str = "",
                       encounter_id: str | None = None) -> None:
@@ -91,15 +126,15 @@ class EncounterReads:
         For the next page pass ``after=(last.created_at, last.id)`` of this page's last row
         (keyset: as fast deep in the list as on page 1) rather than a growing ``offset``.
         """
-        return search.summaries(self.engine, filters or EncounterFilters(), limit, offset, after)
+        return search.summaries(self.engine, self._scoped(filters), limit, offset, after)
 
     def count(self, filters: EncounterFilters | None = None) -> int:
         """How many encounters match ``filters``."""
-        return search.count(self.engine, filters or EncounterFilters())
+        return search.count(self.engine, self._scoped(filters))
 
     def iter_encounters(self, filters: EncounterFilters | None = None) -> Iterator[StoredEncounter]:
         """Every matching encounter in full, newest first (for exports), read in batches."""
-        return search.stored(self.engine, filters or EncounterFilters())
+        return search.stored(self.engine, self._scoped(filters))
 
     def audit_history(self, encounter_id: str | None = None) -> builtins.list[audit.AuditEvent]:
         """The audit events (of one encounter, or all), oldest first."""
@@ -113,7 +148,7 @@ class EncounterReads:
         """NPRS, NDI and QuickDASH over a patient's visits: one row per visit, oldest first."""
         from exam_assistant.store.outcomes import outcome_series
 
-        return outcome_series(self.engine, patient, library)
+        return outcome_series(self.engine, patient, library, self.clinic)
 
     @property
     def practice(self) -> PracticeRepository:

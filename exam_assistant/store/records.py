@@ -60,7 +60,8 @@ class EncounterFilters:
 
     ``patient`` matches a case-insensitive substring of the patient's name or identifier;
     ``since``/``until`` bound the visit time (``created_at``), inclusive; ``clinician`` is a
-    case-insensitive substring of the clinician's name.
+    case-insensitive substring of the clinician's name. ``clinic`` keeps one clinic's encounters
+    (a repository scoped to a clinic always sets it).
     """
 
     patient: str | None = None
@@ -69,6 +70,7 @@ class EncounterFilters:
     status: Status | None = None
     clinician: str | None = None
     include_deleted: bool = False
+    clinic: str | None = None
 
 
 def fold(text: str) -> str:

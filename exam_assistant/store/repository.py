@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
+from exam_assistant.access import DEFAULT_CLINIC
 from exam_assistant.models import Encounter, utcnow
 from exam_assistant.store import audit, frozen, intake, lifecycle, rows
 from exam_assistant.store.engine import make_engine, writer
-from exam_assistant.store.errors import FinalisedError, InvalidEncounterError, NotFoundError
+from exam_assistant.store.errors import FinalisedError, InvalidEncounterError, NotFoundError, hidden
 from exam_assistant.store.frozen import NoteRenderer
 from exam_assistant.store.migrate import upgrade_engine
 from exam_assistant.store.reads import EncounterReads
@@ -36,8 +37,8 @@ from exam_assistant.store.tables import EncounterRow, table_of
 class EncounterRepository(EncounterReads):
     """Encounter records on one database (SQLite or PostgreSQL); safe to share across threads."""
 
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(engine)
+    def __init__(self, engine: Engine, clinic: str | None = None) -> None:
+        super().__init__(engine, clinic)
         self._writer = writer(engine)
 
     @contextmanager
@@ -72,7 +73,8 @@ class EncounterRepository(EncounterReads):
         with self._write() as session:
             values = rows.columns(session, checked, actor, now)
             if expected_version is None and rows.insert_new(
-                session, {**values, "id": key, "version": 1, "ui_step": ui_step}
+            clinic = self.clinic or DEFAULT_CLINIC  # a new encounter joins the repository's clinic
+                session, {**values, "id": key, "version": 1, "ui_step": ui_step, "clinic": clinic}
             ):
                 audit.record(session, "created", actor, key, 1, at=now)
                 return StoredEncounter(checked, 1, ui_step, "draft", now, actor)
@@ -80,6 +82,8 @@ class EncounterRepository(EncounterReads):
             if row is None:
                 raise NotFoundError(f"no encounter with id {key} to update; save it as a new one")
             if row.deleted_at is not None:
+            if self.clinic is not None and row.clinic != self.clinic:
+                raise hidden(key)  # another clinic's id: refused as if it did not exist
                 raise rows.deleted(row)
             same_step = ui_step is None or ui_step == row.ui_step
             if row.status == "draft" and same_step and content_of(row.data) == content_of(values["data"]):

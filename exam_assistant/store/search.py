@@ -44,6 +44,8 @@ def _filtered(query: SelectT, filters: EncounterFilters) -> SelectT:
         )
     if filters.clinician and filters.clinician.strip():
         query = query.where(ClinicianRow.name_folded.contains(fold(filters.clinician), autoescape=True))
+    if filters.clinic is not None:
+        query = query.where(EncounterRow.clinic == filters.clinic)
     if filters.status is not None:
         query = query.where(EncounterRow.status == filters.status)
     if filters.since is not None:

@@ -30,11 +30,12 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from exam_assistant.access import DEFAULT_CLINIC
+
 UUID_LEN = 36
 NAME_LEN = 300
 KEY_LEN = 64
 CLINIC_LEN = 64
-DEFAULT_CLINIC = "local"  # the one clinic of a single-user install (revision 0007)
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrement needs INTEGER

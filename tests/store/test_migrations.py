@@ -88,6 +88,7 @@ def test_upgrade_from_each_earlier_revision_keeps_the_data(db_url: str, start: s
         assert (stored.version, stored.ui_step, stored.updated_by) == (3, "history", "old-release")
         assert stored.encounter.patient.name == "Ada Testpatient"
         assert [s.id for s in repo.list()] == [SEED_ID]
+        assert repo.clinic_of(SEED_ID) == "local"  # revision 0007: earlier rows join the default clinic
         assert [e.event for e in repo.audit_history(SEED_ID)] == ["created"]
         repo.save_draft(stored.encounter.model_copy(update={"notes": "new"}), 3, "new-release")
         assert repo.practice.list_attempts() == []
