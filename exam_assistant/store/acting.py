@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from exam_assistant.access import AccessDenied, Action, User
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exam_assistant.access import AccessDenied, Action, User
 from exam_assistant.models import Encounter, Patient
 from exam_assistant.store.audit import AuditEvent
 from exam_assistant.store.audit_chain import ChainReport
-from exam_assistant.store.frozen import FrozenNote, NoteRenderer
 from exam_assistant.store.errors import hidden
+from exam_assistant.store.frozen import FrozenNote, NoteRenderer
 from exam_assistant.store.records import EncounterFilters, EncounterSummary, StoredEncounter
 from exam_assistant.store.repository import EncounterRepository
+from exam_assistant.store.tables import EncounterRow
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
     from exam_assistant.library import Library
 
-from exam_assistant.store.tables import EncounterRow
 
 class RoleCheckedRepository(EncounterRepository):
     """Records as ``user`` is allowed to see and change them (shares the engine, no new pool).
@@ -57,18 +57,10 @@ class RoleCheckedRepository(EncounterRepository):
             known = encounter_id if encounter_id and self.clinic_of(encounter_id) is not None else None
             self.record_access("access_denied", self.user.label, detail=action, encounter_id=known)
             raise
-        return self.user.label
-
-    def signed_in(self) -> None:
-        """Log the sign-in (once per session; the app decides when)."""
-        self.record_access("signed_in", self.user.label, detail=" ".join(sorted(self.user.roles)))
-
-    # ------------------------------------------------------------------ reading records
-
         if encounter_id is not None:
             self.check_scope(encounter_id, self.user.label, missing_ok=new_ok)
-    def get(self, encounter_id: str, include_deleted: bool = False) -> StoredEncounter:
-        self._allow_read(encounter_id)
+        return self.user.label
+
     def _allow_read(self, encounter_id: str | None = None) -> str:
         """A clinician reads everything of their clinic; a reviewer only its final notes."""
         if self.user.can("records") or not self.user.can("review"):
@@ -90,6 +82,14 @@ class RoleCheckedRepository(EncounterRepository):
             filters = replace(filters, status="final", include_deleted=False)
         return filters
 
+    def signed_in(self) -> None:
+        """Log the sign-in (once per session; the app decides when)."""
+        self.record_access("signed_in", self.user.label, detail=" ".join(sorted(self.user.roles)))
+
+    # ------------------------------------------------------------------ reading records
+
+    def get(self, encounter_id: str, include_deleted: bool = False) -> StoredEncounter:
+        self._allow_read(encounter_id)
         return super().get(encounter_id, include_deleted)
 
     def view(self, encounter_id: str, actor: str = "") -> StoredEncounter:

@@ -72,8 +72,8 @@ class EncounterRepository(EncounterReads):
         key = str(checked.id)
         with self._write() as session:
             values = rows.columns(session, checked, actor, now)
-            if expected_version is None and rows.insert_new(
             clinic = self.clinic or DEFAULT_CLINIC  # a new encounter joins the repository's clinic
+            if expected_version is None and rows.insert_new(
                 session, {**values, "id": key, "version": 1, "ui_step": ui_step, "clinic": clinic}
             ):
                 audit.record(session, "created", actor, key, 1, at=now)
@@ -81,9 +81,9 @@ class EncounterRepository(EncounterReads):
             row = session.get(EncounterRow, key, populate_existing=True)
             if row is None:
                 raise NotFoundError(f"no encounter with id {key} to update; save it as a new one")
-            if row.deleted_at is not None:
             if self.clinic is not None and row.clinic != self.clinic:
                 raise hidden(key)  # another clinic's id: refused as if it did not exist
+            if row.deleted_at is not None:
                 raise rows.deleted(row)
             same_step = ui_step is None or ui_step == row.ui_step
             if row.status == "draft" and same_step and content_of(row.data) == content_of(values["data"]):
