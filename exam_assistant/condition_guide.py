@@ -78,6 +78,9 @@ class PatientText(_Strict):
     what_to_do: Statements
     when_to_come_back: Statements
     seek_help_now: Statements = Field(description="when to go to the emergency department or call emergency services")
+    exercises: list[GuideId] = Field(
+        default_factory=list, description="ids of home exercises (a pack's 'exercises') the handout may print"
+    )
 
 
 class ConditionGuideEntry(_Strict):
@@ -149,6 +152,7 @@ def entry_problems(
     rule_types: Mapping[str, str],
     diagnoses: Mapping[str, object],
     references: Mapping[str, object],
+    exercises: Mapping[str, object],
 ) -> list[tuple[tuple[str | int, ...], str, str]]:
     """(path inside the entry, error code, message) for every id the entry names that is not loaded."""
     found: list[tuple[tuple[str | int, ...], str, str]] = []
@@ -162,6 +166,9 @@ def entry_problems(
             found.append((path, "PACK_006", f"links rule '{rule_id}', which no loaded pack defines"))
         elif kind is not None and rule_types[rule_id] != kind:
             found.append((path, "PACK_007", f"links rule '{rule_id}' as {kind}, but it is a {rule_types[rule_id]} rule"))
+    for exercise_id in entry.patient.exercises:
+        if exercise_id not in exercises:
+            found.append((("patient", "exercises"), "PACK_003", f"gives exercise '{exercise_id}', which no loaded pack defines"))
     missing = sorted({k for s in entry.statements() for k in s.references if k not in references})
     for key in missing:
         found.append(((), "PACK_005", f"cites reference '{key}', which no loaded pack defines"))

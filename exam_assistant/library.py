@@ -25,7 +25,9 @@ from exam_assistant import conditions as cond
 from exam_assistant.advice_policy import TierDefault
 from exam_assistant.condition_guide import ConditionGuideEntry, entry_problems
 from exam_assistant.errors import Problem
+from exam_assistant.exercises import Exercise, exercise_problems
 from exam_assistant.protocol import (
+    RANK_GROUPS,
     ClusterEffect,
     ContraindicateEffect,
     DecisionEffect,
@@ -86,6 +88,7 @@ class Library:
     lookalikes: list[Lookalike] = field(default_factory=list)
     tier_defaults: list[TierDefault] = field(default_factory=list)
     conditions: dict[str, ConditionGuideEntry] = field(default_factory=dict)
+    exercises: dict[str, Exercise] = field(default_factory=dict)
     folders: list[PackSource] = field(default_factory=list)
 
     def ordered_packs(self) -> list[LoadedPack]:
@@ -502,13 +505,29 @@ def _duplicates(parsed: list[_Parsed], problems: list[Problem]) -> list[_Parsed]
     return kept
 
 
+def _index_exercises(lib: Library, parsed: list[_Parsed]) -> None:
+    """Home exercises, before the guide entries that name them; a bad one is left out alone."""
+    for p in parsed:
+        for i, exercise in enumerate(p.pack.exercises):
+            found = exercise_problems(exercise, references=lib.references)
+            if exercise.id in lib.exercises:
+                found.append(((), "PACK_004", f"exercise '{exercise.id}' is defined twice"))
+            for sub, code, message in found:
+                loc: Loc = ("exercises", i, *sub)
+                lib.problems.append(Problem(code, p.source, message + " (this exercise is left out)", loc_text(loc),
+                                            line_of(p.node, loc)))
+            if not found:
+                lib.exercises[exercise.id] = exercise
+
+
 def _index_conditions(lib: Library, parsed: list[_Parsed]) -> None:
     """Condition guide entries, checked against what finally loaded; a bad entry is left out alone."""
+    _index_exercises(lib, parsed)
     rule_types = {rid: rule.effect.type for rid, rule in lib.rules.items()}
     for p in parsed:
         for i, entry in enumerate(p.pack.conditions):
             found = entry_problems(entry, items=lib.items, rule_types=rule_types, diagnoses=lib.diagnoses,
-                                   references=lib.references)
+                                   references=lib.references, exercises=lib.exercises)
             if entry.diagnosis in lib.conditions:
                 found.append(((), "PACK_004", f"diagnosis '{entry.diagnosis}' already has a condition guide entry"))
             for sub, code, message in found:

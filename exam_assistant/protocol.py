@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from exam_assistant.advice_policy import AdviceClass, AdvicePolicy, AnsweredBy, HoldBackPolicy, ItemTag
 from exam_assistant.condition_guide import ConditionGuideEntry
 from exam_assistant.conditions import Condition
+from exam_assistant.exercises import Exercise
 from exam_assistant.tiers import TIER_ORDER as TIER_ORDER  # re-exported: packs and engine import it from here
 from exam_assistant.tiers import Tier as Tier
 
@@ -481,6 +482,7 @@ class ProtocolPack(Strict):
     scores: list[ScoreDefinition] = Field(default_factory=list)
     lookalikes: list[Lookalike] = Field(default_factory=list)
     conditions: list[ConditionGuideEntry] = Field(default_factory=list, description="condition guide entries")
+    exercises: list[Exercise] = Field(default_factory=list, description="home exercises guide entries may give")
 
     @field_validator("references")
     @classmethod

@@ -18,8 +18,11 @@ from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, Spacer, 
 
 from exam_assistant import __version__
 from exam_assistant.engine.assessment import Assessment
+from exam_assistant.exercises import Exercise
 from exam_assistant.library import Library
 from exam_assistant.models import Encounter
+from reports.exercise_figures import FIGURES
+from reports.exercise_figures import SIZE as FIGURE_SIZE
 from reports.flowables import Paragraph, para
 from reports.fonts import register_fonts
 from reports.handout_content import Handout, Section, handout_content
@@ -51,6 +54,7 @@ class _Styles:
     bullet: ParagraphStyle
     note: ParagraphStyle
     urgent_heading: ParagraphStyle
+    exercise_name: ParagraphStyle
 
 
 def _styles(size: float) -> _Styles:
@@ -71,7 +75,23 @@ def _styles(size: float) -> _Styles:
         note=ps("note", fontSize=size * 0.85, leading=size * 1.15, textColor=MUTED),
         urgent_heading=ps("urgent_heading", fontName=fonts.bold, fontSize=size * 1.15, leading=size * 1.45,
                           textColor=TIER_FILL["EMERGENCY"], spaceAfter=size * 0.3),
+        exercise_name=ps("exercise_name", fontName=fonts.bold),
     )
+
+
+def _exercise(exercise: Exercise, number: int, st: _Styles, width: float) -> Flowable:
+    """Figure on the left, the numbered steps and when to stop on the right, kept on one page."""
+    text: list[Flowable] = [para(f"{number}. {exercise.name}", st.exercise_name)]
+    text += [para(s.text, st.bullet, prefix="<bullet>\u2022</bullet>") for s in exercise.steps]
+    text += [para(s.text, st.note) for s in exercise.stop_if]
+    figure = FIGURES[exercise.figure]() if exercise.figure else Spacer(FIGURE_SIZE, 1)
+    row = Table([[figure, text]], colWidths=[FIGURE_SIZE + 4 * mm, width - FIGURE_SIZE - 4 * mm])
+    row.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return row
 
 
 def _section(section: Section, st: _Styles, width: float) -> list[Flowable]:
@@ -81,6 +101,7 @@ def _section(section: Section, st: _Styles, width: float) -> list[Flowable]:
     body += [para(text, st.body) for text in section.paragraphs]
     body += [para(text, st.body, prefix=f"<b>{escape(label)}</b> ") for label, text in section.labelled]
     body += [para(text, st.bullet, prefix="<bullet>\u2022</bullet>") for text in section.bullets]
+    body += [_exercise(x, i, st, width) for i, x in enumerate(section.exercises, start=1)]
     if not section.urgent:
         return [KeepTogether([para(section.heading, st.heading), *body[:2]]), *body[2:]]
     box = Table([[para(section.heading, st.urgent_heading)], *[[f] for f in body]], colWidths=[width])

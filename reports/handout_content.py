@@ -13,6 +13,8 @@ from datetime import date
 
 from exam_assistant.condition_guide import ConditionGuideEntry, Statement
 from exam_assistant.engine.assessment import Assessment
+from exam_assistant.engine.policy import advice_allowed
+from exam_assistant.exercises import Exercise
 from exam_assistant.library import Library
 from exam_assistant.models import Encounter
 from exam_assistant.protocol import TIER_ORDER
@@ -22,6 +24,7 @@ GENERAL_SAFETY_NET = "nonspecific_neck_pain"
 MAX_CONDITIONS = 3
 MAX_TO_DO = 6
 MAX_SEEK_HELP = 9
+MAX_EXERCISES = 3
 EMERGENCY_HEADING = "Go to the emergency department or call emergency services if"
 _TRAILING_ALIASES = re.compile(r"\s*\([^()]*\)\s*$")
 
@@ -34,6 +37,7 @@ class Section:
     bullets: list[str] = field(default_factory=list)
     note: str = ""  # a small line under the heading (e.g. that a plan is only suggested)
     urgent: bool = False  # drawn as a framed box
+    exercises: list[Exercise] = field(default_factory=list)  # drawn with their figures
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,13 @@ def _scan_declined(entry: ConditionGuideEntry, encounter: Encounter, assessment:
     return bool(fired) and all(r in declined for r in fired)
 
 
+def home_exercises(entries: list[ConditionGuideEntry], assessment: Assessment, library: Library) -> list[Exercise]:
+    """The exercises the advised conditions give, minus any the hold-back policy would hold back."""
+    ids = dict.fromkeys(x for e in entries for x in e.patient.exercises if x in library.exercises)
+    allowed = [library.exercises[x] for x in ids if advice_allowed(library.exercises[x].classes, assessment, library)]
+    return allowed[:MAX_EXERCISES]
+
+
 def handout_content(encounter: Encounter, assessment: Assessment, library: Library) -> Handout:
     entries = chosen_conditions(assessment, library)
     red = red_flag_ids(assessment, library)
@@ -200,12 +211,15 @@ def handout_content(encounter: Encounter, assessment: Assessment, library: Libra
     if not to_do and GENERAL_SAFETY_NET in library.conditions:
         to_do = _texts([library.conditions[GENERAL_SAFETY_NET].patient.what_to_do], MAX_TO_DO)
     seek_help = _seek_help(entries, library)
+    exercises = home_exercises(advised, assessment, library)
     sections = [
         _found(assessment),
         *_probably(entries, red, library),
         *([seek_help] if emergency else []),  # an emergency puts the warning signs on page 1, near the top
         _plan(encounter, assessment, library, entries),
         Section("What to do now", bullets=to_do),
+        *([Section("Exercises to do at home", exercises=exercises,
+                   note="Move gently and only as far as is comfortable.")] if exercises else []),
         _come_back(encounter, advised, library),
         *([] if emergency else [seek_help]),
     ]

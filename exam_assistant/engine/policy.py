@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from exam_assistant import conditions as cond
 from exam_assistant.advice_policy import ADVICE_LABELS, AdvicePolicy, TestBan
 from exam_assistant.engine.assessment import (
+    Assessment,
     Contraindication,
     DifferentialEntry,
     DoNot,
@@ -268,3 +269,12 @@ def held_back_lines(held: list[HeldBack]) -> list[str]:
         named = [f"{t} ({n} steps)" if n > 1 else t for t, n in titles.items()]
         lines.append(f"until {holder} is dealt with: " + "; ".join(named))
     return lines
+
+
+def advice_allowed(classes: Sequence[str], assessment: Assessment, lib: Library) -> bool:
+    """True when advice of these classes may be given beside this assessment.
+
+    For advice outside the rules (a handout's home exercises): the same holders and the same
+    verdict as the plan's own steps, so a leaflet never gives what the plan held back.
+    """
+    return _Judge(holders(assessment.red_flags, assessment.suspected, lib)).verdict(classes) is None
