@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
@@ -32,12 +33,21 @@ def start_case(at: AppTest, case_id: str, mode: str, student: str) -> None:
     assert not at.exception
 
 
+def pill_of(at: AppTest, library: Library, item_id: str) -> Any:
+    """The pills row (one section of the Ask or Examine list) that offers ``item_id`` (by its label)."""
+    label = library.items[item_id].label
+    for pills in at.pills:
+        shown = [o.replace("\\", "") for o in pills.options]
+        if str(pills.key).startswith(("practice.ask.", "practice.perform.")) and label in shown:
+            return pills
+    raise LookupError(f"{item_id} is not offered")
+
+
 def do(at: AppTest, library: Library, item_id: str) -> None:
-    """Ask the question or perform the test through the page's widgets."""
-    widget, button = (("practice.ask_choice", "practice.ask") if is_question(library.items[item_id])
-                      else ("practice.exam_choice", "practice.perform"))
-    at.selectbox(key=widget).set_value(item_id)
-    at.button(key=button).click().run()
+    """Ask the question or perform the test: one click on its pill."""
+    pills = pill_of(at, library, item_id)
+    assert pills.key.startswith("practice.ask." if is_question(library.items[item_id]) else "practice.perform.")
+    pills.set_value(item_id).run()
     assert not at.exception
 
 
@@ -67,8 +77,9 @@ def test_whole_case_in_learning_mode_with_hints_technique_and_feedback(cases: Ca
     start_case(at, case.id, "Learning", "learner one")
     assert case.title in [h.value for h in at.header]
 
-    at.selectbox(key="practice.exam_choice").set_value("radic.spurling").run()
+    at.selectbox(key="practice.how_choice").set_value("radic.spurling").run()
     assert any("How to perform" in e.label for e in at.expander)  # technique help in learning mode
+    pill_of(at, library, "radic.spurling")  # still offered: the help does not perform the test
     at.button(key="practice.hint").click().run()
     assert f"Hint (1 of {len(case.hints)} used)" == at.button(key="practice.hint").label
     assert [case.hints[0]] == [c.value.replace("\\", "")[2:] for c in at.caption if c.value.startswith("💡")]
@@ -97,9 +108,9 @@ def test_whole_case_in_exam_mode_has_a_timer_and_no_hints(cases: CaseLibrary, li
     assert any("Time left" in m.value for m in at.markdown)
     assert "practice.hint" not in [b.key for b in at.button]
 
-    at.selectbox(key="practice.exam_choice").set_value("radic.spurling").run()
+    assert not any(s.key == "practice.how_choice" for s in at.selectbox)
     assert not any("How to perform" in e.label for e in at.expander)
-    at.button(key="practice.perform").click().run()
+    do(at, library, "radic.spurling")
     for item_id in model.actions:
         do(at, library, item_id)
 
@@ -119,7 +130,8 @@ def test_exam_mode_locks_questions_when_time_is_up(cases: CaseLibrary) -> None:
     attempt.started_at -= timedelta(minutes=case.time_limit_minutes + 1)
     at.session_state["practice.attempt"] = attempt.model_dump(mode="json")
     at.run()
-    assert at.button(key="practice.ask").disabled and at.button(key="practice.perform").disabled
+    lists = [p for p in at.pills if str(p.key).startswith(("practice.ask.", "practice.perform."))]
+    assert lists and all(p.disabled for p in lists)
     assert any("Time is up" in m.value for m in at.markdown)
 
 

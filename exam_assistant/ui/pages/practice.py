@@ -2,7 +2,9 @@
 
 Learning mode offers hints and technique help; exam mode has a timer and neither. Attempts are
 saved to the store under a student label (no patient data: every case is simulated) and shown
-as scores over time by domain.
+as scores over time by domain. An attempt autosaves after every question, test and hint, and a
+refreshed page resumes it (``ui/practice_autosave.py``). Asking a question or performing a test
+is one click on a filtered list (``ui/widgets/pick_list.py``).
 """
 
 from __future__ import annotations
@@ -33,13 +35,16 @@ from exam_assistant.practice.run import act, can_act, finish, interpretable, men
 from exam_assistant.practice.simulate import reveal
 from exam_assistant.protocol import RedFlagEffect
 from exam_assistant.ui import resources
-from exam_assistant.ui.text import md
+from exam_assistant.ui.practice_autosave import autosave, begin, current, forget, resume, save_problem
+from exam_assistant.ui.text import ICON_WARNING, md
 from exam_assistant.ui.widgets.condition_view import ICON_GUIDE, condition_link, condition_view
+from exam_assistant.ui.widgets.pick_list import pick_list
 from exam_assistant.ui.widgets.technique import item_details, reference_line
 
 KEY = "practice"
-ATTEMPT = f"{KEY}.attempt"
 SAVED = f"{KEY}.saved"
+FILTER = f"{KEY}.filter"
+LIST_HEIGHT = 420  # px: the lists scroll inside their box, so what was found stays near
 STATUS_ICON = {"met": ":material/check_circle:", "partial": ":material/timelapse:", "missed": ":material/cancel:",
                "penalty": ":material/block:"}
 STATUS_WORD = {"met": "Met", "partial": "Partly met", "missed": "Missed", "penalty": "Penalty"}
@@ -56,15 +61,6 @@ def cases() -> CaseLibrary:
     return _cases(os.environ.get(PATH_ENV, ""))
 
 
-def current() -> Attempt | None:
-    data = st.session_state.get(ATTEMPT)
-    return Attempt.model_validate(data) if data else None
-
-
-def keep(attempt: Attempt) -> None:
-    st.session_state[ATTEMPT] = attempt.model_dump(mode="json")
-
-
 # ------------------------------------------------------------------ callbacks
 
 
@@ -73,30 +69,32 @@ def _start() -> None:
     if case is None:
         return
     mode: Mode = "exam" if st.session_state[f"{KEY}.mode"] == "Exam" else "learning"
-    keep(start(case, mode, st.session_state.get(f"{KEY}.student", "")))
+    begin(start(case, mode, st.session_state.get(f"{KEY}.student", "")))
     st.session_state.pop(SAVED, None)
+    st.session_state.pop(FILTER, None)
 
 
 def _act(widget: str) -> None:
+    """One click on a question or test: ask or perform it, and autosave the attempt."""
     attempt = current()
     item_id = st.session_state.get(widget)
+    st.session_state[widget] = None
     case = cases().get(attempt.case_id) if attempt is not None else None
     if attempt is None or case is None or not item_id:
         return
     if act(attempt, case, resources.library(), item_id):
-        keep(attempt)
-    st.session_state[widget] = None
+        autosave(attempt)
 
 
 def _hint() -> None:
     attempt = current()
     case = cases().get(attempt.case_id) if attempt is not None else None
     if attempt is not None and case is not None and next_hint(attempt, case) is not None:
-        keep(attempt)
+        autosave(attempt)
 
 
 def _reset() -> None:
-    st.session_state.pop(ATTEMPT, None)
+    forget()
     st.session_state.pop(SAVED, None)
     for key in [k for k in st.session_state if str(k).startswith(f"{KEY}.answer.")]:
         del st.session_state[key]
@@ -142,24 +140,33 @@ def encounter_panel(attempt: Attempt, case: Case, lib: Library) -> None:
     if not learning:
         timer(attempt, case)
     allowed = can_act(attempt, case)
+    problem = save_problem()
+    if problem:
+        st.warning(f"Not saved yet: {md(problem)}. Your answers are kept on this page and saved again with "
+                   "your next question or test.", icon=ICON_WARNING)
     done = set(attempt.actions)
+    query = st.text_input("Find a question or test", key=FILTER, placeholder="e.g. numbness, Spurling, rash",
+                          help="Type words and press Enter to narrow both lists; clear it to see everything. "
+                               "One click on a question asks it; one click on a test performs it.")
     left, right = st.columns(2)
     with left:
         st.subheader("Ask")
-        questions = {m.item_id: f"{m.group} — {m.label}" for m in menu(lib, questions=True) if m.item_id not in done}
-        st.selectbox("Question", list(questions), format_func=questions.__getitem__, index=None,
-                     placeholder="Choose a question", key=f"{KEY}.ask_choice", disabled=not allowed)
-        st.button("Ask", on_click=_act, args=(f"{KEY}.ask_choice",), key=f"{KEY}.ask", disabled=not allowed)
+        with st.container(height=LIST_HEIGHT, border=True):
+            pick_list([m for m in menu(lib, questions=True) if m.item_id not in done], query, f"{KEY}.ask",
+                      _act, not allowed, "No question")
     with right:
         st.subheader("Examine")
-        tests = {m.item_id: f"{m.group} — {m.label}" for m in menu(lib, questions=False) if m.item_id not in done}
-        chosen = st.selectbox("Test or sign", list(tests), format_func=tests.__getitem__, index=None,
-                              placeholder="Choose a test", key=f"{KEY}.exam_choice", disabled=not allowed)
-        if learning and chosen:
-            with st.expander(f"How to perform: {md(lib.items[chosen].label)}"):
-                item_details(lib.items[chosen], lib)
-        st.button("Perform", on_click=_act, args=(f"{KEY}.exam_choice",), key=f"{KEY}.perform",
-                  disabled=not allowed)
+        tests = [m for m in menu(lib, questions=False) if m.item_id not in done]
+        with st.container(height=LIST_HEIGHT, border=True):
+            pick_list(tests, query, f"{KEY}.perform", _act, not allowed, "No test")
+        if learning:
+            how = {m.item_id: m.label for m in menu(lib, questions=False)}
+            chosen = st.selectbox("How to perform a test (learning help; does not perform it)", list(how),
+                                  format_func=how.__getitem__, index=None, placeholder="Choose a test",
+                                  key=f"{KEY}.how_choice")
+            if chosen:
+                with st.expander(f"How to perform: {md(lib.items[chosen].label)}", expanded=True):
+                    item_details(lib.items[chosen], lib)
     if learning and case.hints:
         st.button(f"Hint ({attempt.hints_used} of {len(case.hints)} used)", on_click=_hint,
                   key=f"{KEY}.hint", disabled=attempt.hints_used >= len(case.hints))
@@ -225,22 +232,15 @@ def _commit(attempt: Attempt, case: Case, lib: Library, tests: list[str]) -> Non
         imaging=st.session_state.get(f"{key}.imaging"), plan=st.session_state.get(f"{key}.plan", []),
     )
     finish(attempt)
-    keep(attempt)
     fb = feedback_for(case, attempt, lib)
     st.session_state[SAVED] = save(attempt, fb)
     st.rerun()
 
 
 def save(attempt: Attempt, fb: Feedback) -> str:
-    """Save the attempt to the store; the message to show."""
-    from exam_assistant.store import PracticeRepository, StoreError
-
-    try:
-        repo = PracticeRepository(resources.store().engine)
-        repo.save_attempt(attempt.case_id, attempt.student, attempt.mode, attempt.started_at, attempt.finished_at,
-                          fb.score.model_dump(mode="json"))
-    except StoreError as exc:
-        return f"warning:Not saved to your progress: {exc}"
+    """Commit the autosaved attempt with its score; the message to show."""
+    if not autosave(attempt, fb.score.model_dump(mode="json")):
+        return f"warning:Not saved to your progress: {save_problem()}"
     return f"success:Saved to the progress of '{attempt.student}'."
 
 
@@ -366,6 +366,7 @@ if not case_lib.cases:
 for problem in case_lib.problems:
     st.warning(md(str(problem)), icon="✖️")
 
+resume()
 attempt = current()
 active = case_lib.get(attempt.case_id) if attempt is not None else None
 if attempt is None or active is None:
