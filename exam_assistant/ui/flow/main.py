@@ -9,6 +9,7 @@ import streamlit as st
 from exam_assistant.library import Library
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import resources, steps
+from exam_assistant.ui.access_gate import require_page
 from exam_assistant.ui.flow.choose import choose_step
 from exam_assistant.ui.flow.examine import panel_step
 from exam_assistant.ui.flow.history import history_step
@@ -87,6 +88,7 @@ def exam_flow(
     session state, widget keys and URL parameter apart from the host app's (the encounter id is
     in ``?encounter=`` for the default prefix, ``?<prefix>_encounter=`` otherwise).
     """
+    require_page("records")  # every run, before any record is read (no-op without sign-in)
     flow = Flow(key_prefix, store or resources.store(), library or resources.library())
     flow.start_full_run()
     flow.sync_with_url()

@@ -7,8 +7,10 @@ import streamlit as st
 from exam_assistant.store.audit import EVENTS
 from exam_assistant.store.audit_query import AuditFilters, events_csv, search
 from exam_assistant.ui import resources
+from exam_assistant.ui.access_gate import require_page
 from exam_assistant.ui.text import md
 
+require_page("audit")
 st.title("Audit log")
 st.caption("Who created, changed, viewed, finalised, amended, exported or deleted which record, and when. "
            "The log holds no clinical content. Meant for administrators: restrict it with sign-in and roles.")

@@ -6,9 +6,11 @@ import streamlit as st
 from exam_assistant.condition_guide import REGION_TITLES
 from exam_assistant.protocol import TIER_ORDER
 from exam_assistant.ui import resources
+from exam_assistant.ui.access_gate import require_page
 from exam_assistant.ui.text import md, tier_label
 from exam_assistant.ui.widgets.condition_view import QUERY_KEY, condition_view
 
+require_page("library")
 st.title("Conditions")
 library = resources.library()
 entries = library.conditions

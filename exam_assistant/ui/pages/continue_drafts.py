@@ -4,15 +4,19 @@ import streamlit as st
 
 from exam_assistant.store import EncounterFilters
 from exam_assistant.ui import resources, steps
+from exam_assistant.ui.access_gate import require_page
 from exam_assistant.ui.nav import open_in_exam
+from exam_assistant.ui.paging import keyset_page, paging_buttons
 from exam_assistant.ui.previsit_list import show_submitted
 from exam_assistant.ui.text import md
 
+require_page("records")  # on every run: nothing below is drawn for a role without records
 st.title("Continue an examination")
 show_submitted()  # patients' pre-visit answers, flagged ones first
 store = resources.store()
 clock = resources.clinic_profile().clock()  # the clinic's time zone and date format
-drafts = store.list(EncounterFilters(status="draft"), limit=100)
+drafts = keyset_page("continue.page", "drafts",
+                     lambda after, limit: store.list(EncounterFilters(status="draft"), limit, after=after))
 if not drafts:
     st.info("No draft examinations. Start one from **New examination**.")
 for draft in drafts:
@@ -31,3 +35,4 @@ for draft in drafts:
         )
         if action.button("Continue", key=f"continue.{draft.id}", type="primary", width="stretch"):
             open_in_exam(draft.id)
+paging_buttons("continue.page", drafts)

@@ -1,4 +1,7 @@
-"""Page: find encounters, open one, start a follow-up, chart outcome scores, export CSV."""
+"""Page: find encounters, open one, start a follow-up, chart outcome scores, export CSV.
+
+A reviewer (sign-in mode) gets the same page reading the clinic's final notes only: no invitation,
+export, open-for-editing or follow-up, and no outcome chart (it reads drafts too)."""
 
 from datetime import UTC, date, datetime, time
 
@@ -8,8 +11,10 @@ import streamlit as st
 from exam_assistant.store import ConflictError, EncounterFilters, EncounterRepository
 from exam_assistant.store.export import encounters_frame
 from exam_assistant.ui import resources
+from exam_assistant.ui.access_gate import require_page
 from exam_assistant.ui.invite_form import invite_form
 from exam_assistant.ui.nav import open_in_exam
+from exam_assistant.ui.paging import keyset_page, paging_buttons
 from exam_assistant.ui.session import signed_in_user
 from exam_assistant.ui.text import md
 
@@ -17,8 +22,11 @@ STATUS = {"any": "Any", "draft": "Draft", "final": "Final"}
 clock = resources.clinic_profile().clock()  # the clinic's time zone and date format
 SCORES = {"nprs": "Pain now (NPRS 0-10)", "ndi_percent": "Neck Disability Index (%)", "quickdash": "QuickDASH (0-100)"}
 
+user = require_page("review")  # every run: a role without it sees nothing below
+may_change = user is None or user.can("records")  # a reviewer reads final notes only
 st.title("Encounters")
-invite_form()
+if may_change:
+    invite_form()
 store = resources.store()
 library = resources.library()
 
@@ -39,8 +47,8 @@ filters = EncounterFilters(
     until=datetime.combine(until, time.max, UTC) if isinstance(until, date) else None,
 )
 total = store.count(filters)
-found = store.list(filters, limit=200)
-st.caption(f"{total} encounter(s) found" + (f"; the newest {len(found)} are listed" if total > len(found) else ""))
+found = keyset_page("encounters.page", repr(filters), lambda after, limit: store.list(filters, limit, after=after))
+st.caption(f"{total} encounter(s) found, newest visit first" + ("" if may_change else " (final notes only)"))
 
 
 if found:
@@ -53,6 +61,7 @@ if found:
         } for s in found]),
         hide_index=True, width="stretch",
     )
+paging_buttons("encounters.page", found)
 
 
 def _csv(repo: EncounterRepository, chosen: EncounterFilters, notes: bool, actor: str) -> bytes:
@@ -64,13 +73,15 @@ def _csv(repo: EncounterRepository, chosen: EncounterFilters, notes: bool, actor
 
 
 left, right = st.columns([3, 2], vertical_alignment="bottom")
-with right:
-    notes = st.checkbox("Include free text (complaint, notes) in the CSV", value=False)
-    st.download_button(
-        "Export these encounters (CSV)", data=lambda: _csv(store, filters, notes, signed_in_user() or "clinic user"),
-        file_name=f"encounters-{date.today().isoformat()}.csv", mime="text/csv", on_click="ignore",
-        disabled=not found,
-    )
+if may_change:
+    with right:
+        notes = st.checkbox("Include free text (complaint, notes) in the CSV", value=False)
+        st.download_button(
+            "Export these encounters (CSV)",
+            data=lambda: _csv(store, filters, notes, signed_in_user() or "clinic user"),
+            file_name=f"encounters-{date.today().isoformat()}.csv", mime="text/csv", on_click="ignore",
+            disabled=not found,
+        )
 with left:
     labels = {s.id: f"{s.patient_name} · visit {clock.day(clock.local_day(s.created_at))} · {s.status}" for s in found}
     chosen_id = st.selectbox("Encounter", list(labels), index=None, format_func=labels.__getitem__,
@@ -90,6 +101,8 @@ if chosen is not None:
                 f"{record.status} · version {record.version}")
         if enc.chief_complaint:
             st.text(enc.chief_complaint)
+        if not may_change:
+            st.stop()  # a reviewer: the record is shown read-only, nothing to open or start
         open_col, follow_col = st.columns(2)
         if open_col.button("Open", type="primary", width="stretch"):
             open_in_exam(chosen.id)

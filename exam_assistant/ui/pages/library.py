@@ -4,6 +4,7 @@ what counts as positive, accuracy with sources), and every pack that failed to l
 import streamlit as st
 
 from exam_assistant.ui import resources
+from exam_assistant.ui.access_gate import require_page
 from exam_assistant.ui.text import ICON_ERROR, md
 from exam_assistant.ui.widgets.condition_view import guide_link
 from exam_assistant.ui.widgets.technique import item_details
@@ -14,6 +15,7 @@ ANSWER_TEXT = {
     "sensation": "sensation per side", "text": "free text",
 }
 
+require_page("library")
 st.title("Protocol library")
 library = resources.library()
 

@@ -35,6 +35,7 @@ from exam_assistant.practice.run import act, can_act, finish, interpretable, men
 from exam_assistant.practice.simulate import reveal
 from exam_assistant.protocol import RedFlagEffect
 from exam_assistant.ui import resources
+from exam_assistant.ui.access_gate import require_page
 from exam_assistant.ui.practice_autosave import autosave, begin, current, forget, resume, save_problem
 from exam_assistant.ui.text import ICON_WARNING, md
 from exam_assistant.ui.widgets.condition_view import ICON_GUIDE, condition_link, condition_view
@@ -357,6 +358,7 @@ def progress(case_lib: CaseLibrary, student: str) -> None:
 
 # ------------------------------------------------------------------ the page
 
+require_page("practice")  # every run: records roles without practice see nothing below
 st.title("Practice")
 st.caption("Simulated patients for OSCE practice. No real patient data is used or stored.")
 lib = resources.library()

@@ -12,6 +12,7 @@ from exam_assistant.models import Clinician
 from exam_assistant.protocol import ClusterEffect
 from exam_assistant.store import default_database_url
 from exam_assistant.ui import resources
+from exam_assistant.ui.access_gate import require_page
 from exam_assistant.ui.clinic_settings import (
     SettingsError,
     load_profile,
@@ -27,6 +28,7 @@ from exam_assistant.ui.text import ICON_DONE, ICON_ERROR, md
 from reports.localtime import DATE_FORMATS
 from reports.options import ClinicProfile
 
+require_page("settings")
 st.title("Settings")
 path = settings_path(default_database_url())
 profile = load_profile(path)
