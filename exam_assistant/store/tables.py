@@ -167,6 +167,8 @@ class AuditEventRow(Base):
     subject_hash: Mapped[str | None] = mapped_column(String(KEY_LEN))
     prev_hash: Mapped[str | None] = mapped_column(String(KEY_LEN))
     row_hash: Mapped[str | None] = mapped_column(String(KEY_LEN))
+    # HMAC-SHA256 of row_hash under the audit key (revision 0009); None when written without the key.
+    mac: Mapped[str | None] = mapped_column(String(KEY_LEN))
 
 
 class FinalNoteRow(Base):
