@@ -28,9 +28,9 @@ def choose(page: Any, label: str, text: str, multi: bool = False) -> None:
 
 
 def ask(page: Any, question: str, answer_fragment: str | re.Pattern[str]) -> None:
-    """Ask one question and wait for the simulated patient's answer to appear."""
-    choose(page, "Question", question)
-    page.get_by_role("button", name="Ask", exact=True).click()
+    """Ask one question (one click on its pill in the Ask list) and wait for the simulated patient's
+    answer to appear."""
+    page.get_by_role("radio", name=re.compile("^" + re.escape(question))).first.click()
     expect(page.get_by_text(answer_fragment)).to_be_visible(timeout=TIMEOUT_MS)
     wait_idle(page)
 
