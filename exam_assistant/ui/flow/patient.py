@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, get_args
 
 import streamlit as st
@@ -10,6 +9,7 @@ from pydantic import ValidationError
 
 from exam_assistant.models import Clinician, Encounter, Patient
 from exam_assistant.ui import steps
+from exam_assistant.ui.bounded import ANY_DATE_MAX, ANY_DATE_MIN, birth_date_problem, visit_date_problem
 from exam_assistant.ui.resources import clinic_profile
 from exam_assistant.ui.session import Flow
 from exam_assistant.ui.text import ICON_ERROR, md
@@ -61,7 +61,7 @@ def patient_step(flow: Flow) -> None:
         values: dict[str, Any] = {
             "name": left.text_input("Patient name", value=p.name if p else "", max_chars=300),
             "dob": right.date_input("Date of birth", value=p.date_of_birth if p else None,
-                                    min_value=date(1900, 1, 1), max_value=date.today(), format="DD/MM/YYYY"),
+                                    min_value=ANY_DATE_MIN, max_value=ANY_DATE_MAX, format="DD/MM/YYYY"),
             "sex": left.selectbox("Sex", list(SEX), index=list(SEX).index(p.sex) if p else 3,
                                   format_func=SEX.__getitem__),
             "identifier": right.text_input("Patient identifier (optional)", value=(p.identifier or "") if p else "",
@@ -80,19 +80,21 @@ def patient_step(flow: Flow) -> None:
         submitted = st.form_submit_button(label, type="primary", disabled=flow.read_only)
     if not submitted:
         return
-    missing = []
-    if not values["name"].strip():
-        missing.append("Enter the patient's name.")
-    if values["dob"] is None:
-        missing.append("Enter the date of birth as DD/MM/YYYY, between 01/01/1900 and today "
-                       "(a date outside that range is not accepted).")
-    if missing:
-        st.error("Not started: " + " ".join(missing), icon=ICON_ERROR)
+    # the picker takes any date (ANY_DATE_MIN..MAX): the range is checked here, with the reason
+    problems = [] if values["name"].strip() else ["Patient name: missing; enter the patient's name."]
+    problems += [p for p in [birth_date_problem(values["dob"])] if p]
+    not_done = "Not started" if enc is None else "Not saved"
+    if problems:
+        st.error(f"{not_done}:\n" + "\n".join(f"- {md(m)}" for m in problems), icon=ICON_ERROR)
         return
     try:
         encounter = _build(values, enc)
     except ValidationError as exc:
-        st.error("Not saved:\n" + "\n".join(f"- {md(m)}" for m in _errors(exc)), icon=ICON_ERROR)
+        st.error(f"{not_done}:\n" + "\n".join(f"- {md(m)}" for m in _errors(exc)), icon=ICON_ERROR)
+        return
+    visit = visit_date_problem(encounter)
+    if visit:
+        st.error(f"{not_done}: {md(visit)}", icon=ICON_ERROR)
         return
     if enc is None:
         encounter = steps.with_protocols(clinic_profile().apply_defaults(encounter), flow.library, set())
