@@ -25,7 +25,7 @@ from exam_assistant.store.tables import AuditEventRow, table_of
 AuditEventKind = Literal[
     "created", "updated", "viewed", "finalised", "amended", "exported", "deleted", "signed_in", "access_denied",
     "invite_created", "invite_opened", "invite_submitted", "invite_imported", "invite_revoked",
-    "practice_start", "practice_save", "practice_commit",
+    "practice_start", "practice_save", "practice_commit", "audit_sealed",
 ]
 EVENTS: tuple[AuditEventKind, ...] = (
     "created",
@@ -45,6 +45,7 @@ EVENTS: tuple[AuditEventKind, ...] = (
     "practice_start",
     "practice_save",
     "practice_commit",
+    "audit_sealed",
 )
 _DETAIL = re.compile(r"^[a-z0-9_\- :.]{0,200}$")
 _EXPORT_KIND = re.compile(r"^[a-z0-9_\-]{1,40}$")
@@ -97,6 +98,8 @@ def record(
         "prev_hash": audit_chain.last_hash(conn),
     }
     values["row_hash"] = audit_chain.event_hash(values)
+    key = audit_chain.audit_key()  # read per event: a key set or changed takes effect at once
+    values["mac"] = audit_chain.event_mac(key, str(values["row_hash"])) if key is not None else None
     conn.execute(insert(table).values(**values))
 
 

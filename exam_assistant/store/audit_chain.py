@@ -5,15 +5,25 @@ Each event stores ``prev_hash`` (the ``row_hash`` of the event before it, by id)
 encounter also store ``subject_hash``, the SHA-256 of the encounter's stored JSON at that moment,
 so the last ``finalised`` event vouches for the final note's content (and the frozen PDF's hash is
 in its detail). Changing, deleting or inserting an event, or changing a final note, breaks a link
-that :func:`verify` names. Without a secret key someone who can write the database and knows this
-code could rebuild the whole chain: keep the head hash ``verify`` prints somewhere else (see
-docs/records.md). Changing this serialisation breaks every existing chain: never do it in place.
+that :func:`verify` names. Changing this serialisation breaks every existing chain: never do it
+in place.
+
+The keyed chain (revision 0009): when the app holds the audit key (``EXAM_ASSISTANT_AUDIT_KEY`` or
+the file named by ``EXAM_ASSISTANT_AUDIT_KEY_FILE``, kept where the database owner cannot read it),
+each event also stores ``mac`` = HMAC-SHA256(key, row_hash). The unkeyed hashes alone can be
+rebuilt by anyone who can write the database; the MACs cannot without the key, and since each
+``row_hash`` chains back through every earlier one, a keyed event vouches for all events before
+it, including those written before the key existed. Deleting events at the end of the log is
+seen only against a head hash kept elsewhere (docs/deployment.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,9 +31,50 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, RowMapping, select, text
 
+from exam_assistant.errors import ExamAssistantError
 from exam_assistant.store.tables import AuditEventRow, EncounterRow, FinalNoteRow, table_of
 
 CHAIN_LOCK_KEY = 0x45584155  # "EXAU": one audit writer at a time on PostgreSQL
+KEY_ENV = "EXAM_ASSISTANT_AUDIT_KEY"
+KEY_FILE_ENV = "EXAM_ASSISTANT_AUDIT_KEY_FILE"
+MIN_KEY_CHARS = 32
+MAX_KEY_FILE = 4096
+
+
+class AuditKeyError(ExamAssistantError):
+    """The audit key is configured but unusable (too short, unreadable, readable by others)."""
+
+
+def _read_key_file(path: str) -> str:
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_KEY_FILE:
+            raise AuditKeyError(f"{KEY_FILE_ENV}: {path} is not a small regular file")
+        if info.st_mode & 0o077:
+            raise AuditKeyError(f"{KEY_FILE_ENV}: {path} is readable by other users; chmod 600 it")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    except OSError as exc:
+        raise AuditKeyError(f"{KEY_FILE_ENV}: cannot read {path}: {exc.strerror or exc}") from None
+
+
+def audit_key() -> bytes | None:
+    """The audit key from the environment (None when none is configured)."""
+    value = os.environ.get(KEY_ENV, "").strip()
+    path = os.environ.get(KEY_FILE_ENV, "").strip()
+    if not value and path:
+        value = _read_key_file(path)
+    if not value:
+        return None
+    if len(value) < MIN_KEY_CHARS:
+        raise AuditKeyError(f"the audit key must be at least {MIN_KEY_CHARS} characters "
+                            "(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+    return value.encode("utf-8")
+
+
+def event_mac(key: bytes, row_hash: str) -> str:
+    """The keyed seal of one event: HMAC-SHA256 over its chain hash."""
+    return hmac.new(key, row_hash.encode("ascii"), hashlib.sha256).hexdigest()
 HASHED_FIELDS = ("event", "actor", "at", "encounter_id", "version", "detail", "subject_hash", "prev_hash")
 
 
@@ -84,6 +135,8 @@ class ChainReport:
     head: str | None
     problem: str | None = None
     bad_event: int | None = None
+    keyed: bool = False  # checked with the audit key (else the unkeyed links only)
+    keyed_events: int = 0  # events carrying a MAC
 
     @property
     def ok(self) -> bool:
@@ -96,30 +149,64 @@ def _events(conn: Connection) -> Iterator[RowMapping]:
     yield from result.mappings()
 
 
-def verify(engine: Engine) -> ChainReport:
-    """Recompute the chain, then check every final encounter and frozen note against it."""
+def _mac_problem(row: Mapping[str, Any], key: bytes, keyed_before: bool) -> str | None:
+    """Why this event's MAC is wrong under ``key`` (None when it is right, or it predates the key)."""
+    if row["mac"] is None:
+        if keyed_before:
+            return (f"event {row['id']} has no MAC although events before it have one (written or "
+                    "rebuilt by someone without the audit key)")
+        return None
+    if not hmac.compare_digest(event_mac(key, row["row_hash"]), row["mac"]):
+        return (f"event {row['id']} ({row['event']}) does not match its MAC (changed, inserted or "
+                "rebuilt by someone without the audit key)")
+    return None
+
+
+def _event_problem(fields: Mapping[str, Any], previous: str | None, key: bytes | None,
+                   keyed_before: bool) -> str | None:
+    """What is wrong with one event given the hash before it (None when nothing is)."""
+    if fields["row_hash"] is None:
+        return f"event {fields['id']} has no hash (written outside the app)"
+    if fields["prev_hash"] != previous:
+        return (f"event {fields['id']} does not follow the event before it "
+                "(an event was deleted or inserted out of order)")
+    if event_hash(fields) != fields["row_hash"]:
+        return (f"event {fields['id']} ({fields['event']}) was changed after it "
+                "was written (its hash does not match its content)")
+    return _mac_problem(fields, key, keyed_before) if key is not None else None
+
+
+def verify(engine: Engine, key: bytes | None = None, require_keyed_head: bool = True) -> ChainReport:
+    """Recompute the chain, then check every final encounter and frozen note against it.
+
+    With ``key`` every MAC is checked too, no event may lack one after the first that has one,
+    and the newest event must have one (the app writes every event keyed once it holds the key,
+    so an unkeyed head means nothing was written since the key was set, or keyed events were
+    removed: ``db seal-audit`` writes one). Without it only the unkeyed links are checked.
+    """
     with engine.connect() as conn:
         previous: str | None = None
-        count = 0
+        count = keyed_events = 0
+        last: Mapping[str, Any] | None = None
         finalised: dict[str, Mapping[str, Any]] = {}
         for row in _events(conn):
             count += 1
             fields = dict(row)  # "at" comes back as an aware UTC datetime (UtcDateTime)
-            if fields["row_hash"] is None:
-                return ChainReport(count, previous, f"event {row['id']} has no hash (written outside the app)", row["id"])
-            if fields["prev_hash"] != previous:
-                return ChainReport(count, previous, f"event {row['id']} does not follow the event before it "
-                                   "(an event was deleted or inserted out of order)", row["id"])
-            if event_hash(fields) != fields["row_hash"]:
-                return ChainReport(count, previous, f"event {row['id']} ({row['event']}) was changed after it "
-                                   "was written (its hash does not match its content)", row["id"])
+            problem_here = _event_problem(fields, previous, key, keyed_events > 0)
+            if problem_here is not None:
+                return ChainReport(count, previous, problem_here, fields["id"], key is not None, keyed_events)
+            keyed_events += fields["mac"] is not None
             if row["event"] == "finalised" and row["encounter_id"] and row["subject_hash"]:
-                finalised[row["encounter_id"]] = dict(row)
-            previous = fields["row_hash"]
+                finalised[row["encounter_id"]] = fields
+            previous, last = fields["row_hash"], fields
         problem = _final_notes_problem(conn, finalised)
     if problem is not None:
-        return ChainReport(count, previous, problem[0], problem[1])
-    return ChainReport(count, previous)
+        return ChainReport(count, previous, problem[0], problem[1], key is not None, keyed_events)
+    if key is not None and require_keyed_head and last is not None and last["mac"] is None:
+        return ChainReport(count, previous, f"the newest event {last['id']} carries no MAC: nothing was written "
+                           "with the audit key yet (run 'exam-assistant db seal-audit'), or keyed events were "
+                           "removed", last["id"], True, keyed_events)
+    return ChainReport(count, previous, None, None, key is not None, keyed_events)
 
 
 def _final_notes_problem(conn: Connection, finalised: Mapping[str, Mapping[str, Any]]) -> tuple[str, int] | None:

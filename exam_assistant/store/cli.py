@@ -172,10 +172,37 @@ def _export_csv(args: argparse.Namespace) -> int:
 
 
 def _db_verify_audit(args: argparse.Namespace) -> int:
-    report = _repo(args).verify_audit()
+    from exam_assistant.store.audit_chain import KEY_ENV, AuditKeyError
+
+    try:
+        report = _repo(args).verify_audit()
+    except AuditKeyError as exc:
+        return _fail(EXIT_INVALID, f"audit key: {exc}")
     if not report.ok:
         return _fail(EXIT_INVALID, f"audit log broken: {report.problem}")
-    sys.stdout.write(f"audit log intact: {report.events} event(s); head {report.head or '-'}\n")
+    if report.keyed:
+        how = f"checked with the audit key ({report.keyed_events} keyed event(s))"
+    else:
+        how = (f"unkeyed links only: without the audit key ({KEY_ENV}) a database owner could have "
+               "rebuilt them")
+    sys.stdout.write(f"audit log intact: {report.events} event(s); head {report.head or '-'}; {how}\n")
+    return EXIT_OK
+
+
+def _db_seal_audit(args: argparse.Namespace) -> int:
+    from exam_assistant.store.audit_chain import KEY_ENV, AuditKeyError, audit_key, verify
+
+    try:
+        if audit_key() is None:
+            return _fail(EXIT_INVALID, f"no audit key: set {KEY_ENV} (or {KEY_ENV}_FILE) first")
+        repo = _repo(args)
+        report = verify(repo.engine, audit_key(), require_keyed_head=False)
+        if not report.ok:  # never vouch for a log that is already broken
+            return _fail(EXIT_INVALID, f"audit log broken, not sealed: {report.problem}")
+        repo.record_access("audit_sealed", actor_from_args(args), detail=f"events {report.events}")
+    except AuditKeyError as exc:
+        return _fail(EXIT_INVALID, f"audit key: {exc}")
+    sys.stdout.write(f"audit log sealed with the audit key: {report.events} earlier event(s) now covered\n")
     return EXIT_OK
 
 
@@ -232,5 +259,8 @@ def register(subparsers: Any) -> None:
     p = dsub.add_parser("upgrade", help="apply the database migrations (also done at start)")
     p.add_argument("--revision", default="head", help="target revision (default: head)")
     _common(p, _db_upgrade)
-    p = dsub.add_parser("verify-audit", help="recompute the audit hash chain; exit 2 naming the first bad event")
+    p = dsub.add_parser("verify-audit", help="recompute the audit hash chain (and its MACs with the audit key); "
+                        "exit 2 naming the first bad event")
     _common(p, _db_verify_audit)
+    p = dsub.add_parser("seal-audit", help="write one keyed event now, so the audit key covers every earlier event")
+    _common(p, _db_seal_audit, actor=True)

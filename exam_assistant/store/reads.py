@@ -141,8 +141,9 @@ class EncounterReads:
         return audit.history(self.engine, encounter_id)
 
     def verify_audit(self) -> audit_chain.ChainReport:
-        """Recompute the audit hash chain and check final notes against it (``db verify-audit``)."""
-        return audit_chain.verify(self.engine)
+        """Recompute the audit hash chain and check final notes against it (``db verify-audit``),
+        with the MACs too when this process holds the audit key."""
+        return audit_chain.verify(self.engine, audit_chain.audit_key())
 
     def outcome_series(self, patient: Patient, library: Library | None = None) -> pd.DataFrame:
         """NPRS, NDI and QuickDASH over a patient's visits: one row per visit, oldest first."""

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import streamlit as st
 
 from exam_assistant.store.audit import EVENTS
+from exam_assistant.store.audit_chain import AuditKeyError
 from exam_assistant.store.audit_query import AuditFilters, events_csv, search
 from exam_assistant.ui import resources
 from exam_assistant.ui.access_gate import require_page
@@ -39,9 +40,15 @@ st.download_button("Export these events (CSV)", data=lambda: events_csv(events),
                    disabled=not rows)
 
 if st.button("Check that the log is intact"):
-    report = store.verify_audit()
+    try:
+        report = store.verify_audit()
+    except AuditKeyError as exc:
+        st.error(f"The audit key of this server is not usable: {md(str(exc))}")
+        st.stop()
     if report.ok:
-        st.success(f"Intact: {report.events} event(s) chained. Head hash `{report.head or '-'}`: keep a copy "
-                   "elsewhere to prove later that nothing was rewritten since.")
+        how = (f"checked with this server's audit key ({report.keyed_events} keyed event(s))" if report.keyed else
+               "unkeyed links only: this server holds no audit key, so a database owner could have rebuilt them")
+        st.success(f"Intact: {report.events} event(s) chained, {how}. Head hash `{report.head or '-'}`: keep a "
+                   "copy elsewhere to prove later that nothing was rewritten or removed since.")
     else:
         st.error(f"The audit log was tampered with: {md(str(report.problem))}")
