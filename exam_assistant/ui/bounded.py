@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from exam_assistant.errors import Problem
 from exam_assistant.input_limits import date_problems
 from exam_assistant.models import Encounter, Patient
+from exam_assistant.protocol import Item
 
 # Wide enough for any date a person types by mistake (1726, 2206); the app checks the real range.
 ANY_DATE_MIN = date(1000, 1, 1)
@@ -91,3 +92,11 @@ def visit_date_problem(encounter: Encounter) -> str | None:
     return (f"Date of birth: {shown_date(encounter.patient.date_of_birth)} is after this visit's date "
             f"({shown_date(encounter.visit_date)}); a visit cannot be before the patient was born. "
             "Check the date of birth.")
+
+
+def number_placeholder(item: Item) -> str:
+    """What an empty number field shows: 'Not recorded', with the allowed range when it has one."""
+    unit = f" {item.unit}" if item.unit else ""
+    if item.minimum is not None and item.maximum is not None:
+        return f"Not recorded ({number_text(item.minimum)} to {number_text(item.maximum)}{unit})"
+    return "Not recorded"

@@ -17,6 +17,7 @@ from exam_assistant.library import Library
 from exam_assistant.protocol import Item
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import findings as fx
+from exam_assistant.ui.bounded import number_placeholder
 from exam_assistant.ui.session import Flow
 from exam_assistant.ui.text import ICON_BLOCKED, ICON_ERROR, ICON_WARNING, md
 from exam_assistant.ui.widgets.technique import technique_expander
@@ -148,13 +149,12 @@ def single_item(flow: Flow, item: Item, disabled: bool, why_disabled: str | None
         st.segmented_control(label, fx.YES_NO_OPTIONS, format_func=_labels(item, fx.YES_NO_OPTIONS),
                              help=helptext, required=True, **common)
     elif item.answer == "number":
-        lo, hi = item.minimum, item.maximum
+        # no min/max: the browser would only turn an out-of-range entry red; the callback says what is allowed
         if item.integer:
-            st.number_input(label, min_value=None if lo is None else int(lo), max_value=None if hi is None else int(hi),
-                            value=None, step=1, placeholder="Not recorded", help=helptext, **common)
+            st.number_input(label, value=None, step=1, placeholder=number_placeholder(item), help=helptext, **common)
         else:
-            st.number_input(label, min_value=lo, max_value=hi, value=None, step=0.1, format="%g",
-                            placeholder="Not recorded", help=helptext, **common)
+            st.number_input(label, value=None, step=0.1, format="%g", placeholder=number_placeholder(item),
+                            help=helptext, **common)
     elif item.answer == "choice":
         values = [o.value for o in item.options]
         short = len(values) <= SHORT_CHOICE and sum(len(o.label) for o in item.options) <= 48
