@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -72,15 +72,28 @@ YesNoValue = Literal["yes", "no", "unknown"]
 TestResult = Literal["positive", "negative", "not_tested", "could_not_complete"]
 SensationGrade = Literal["normal", "reduced", "absent", "not_tested"]
 ReportedBy = Literal["patient"] | None  # provenance of an answer the patient gave before the visit
+_REPORTED = "'patient' when the patient answered it before the visit"
+_CONFIRMED = "the clinician confirmed this pre-visit answer with the patient (it stays patient-reported)"
+
+
+def _check_confirmed(reported_by: ReportedBy, confirmed: bool) -> None:
+    if confirmed and reported_by != "patient":
+        raise ValueError("only a patient-reported answer (reported_by: patient) can be confirmed")
 
 
 class YesNo(_Model):
     kind: Literal["yes_no"] = "yes_no"
     value: YesNoValue
-    reported_by: ReportedBy = Field(default=None, description="'patient' when the patient answered it before the visit")
+    reported_by: ReportedBy = Field(default=None, description=_REPORTED)
+    confirmed: bool = Field(default=False, description=_CONFIRMED)
     screen: bool = Field(
         default=False, description="answered 'no' by the all-negative screen button, not asked one by one"
     )
+
+    @model_validator(mode="after")
+    def _confirmed_needs_patient(self) -> Self:
+        _check_confirmed(self.reported_by, self.confirmed)
+        return self
 
 
 class SideResult(_Model):
@@ -108,19 +121,37 @@ class Number(_Model):
     kind: Literal["number"] = "number"
     value: float
     unit: ShortText | None = None
-    reported_by: ReportedBy = Field(default=None, description="'patient' when the patient answered it before the visit")
+    reported_by: ReportedBy = Field(default=None, description=_REPORTED)
+    confirmed: bool = Field(default=False, description=_CONFIRMED)
+
+    @model_validator(mode="after")
+    def _confirmed_needs_patient(self) -> Self:
+        _check_confirmed(self.reported_by, self.confirmed)
+        return self
 
 
 class Choice(_Model):
     kind: Literal["choice"] = "choice"
     value: Annotated[str, Field(max_length=80)]
-    reported_by: ReportedBy = Field(default=None, description="'patient' when the patient answered it before the visit")
+    reported_by: ReportedBy = Field(default=None, description=_REPORTED)
+    confirmed: bool = Field(default=False, description=_CONFIRMED)
+
+    @model_validator(mode="after")
+    def _confirmed_needs_patient(self) -> Self:
+        _check_confirmed(self.reported_by, self.confirmed)
+        return self
 
 
 class MultiChoice(_Model):
     kind: Literal["multi_choice"] = "multi_choice"
     values: list[Annotated[str, Field(max_length=80)]]
-    reported_by: ReportedBy = Field(default=None, description="'patient' when the patient answered it before the visit")
+    reported_by: ReportedBy = Field(default=None, description=_REPORTED)
+    confirmed: bool = Field(default=False, description=_CONFIRMED)
+
+    @model_validator(mode="after")
+    def _confirmed_needs_patient(self) -> Self:
+        _check_confirmed(self.reported_by, self.confirmed)
+        return self
 
 
 MrcGrade = Annotated[int, Field(ge=0, le=5, description="MRC grade 0 (no contraction) to 5 (normal)")]

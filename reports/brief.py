@@ -12,9 +12,10 @@ from reportlab.platypus import Flowable
 
 from exam_assistant.engine.describe import finding_text, side_text
 from exam_assistant.models import Finding, SidedTest, YesNo
+from exam_assistant.previsit.confirm import MARK, counts, is_pending, marked
 from exam_assistant.protocol import Item
 from reports.context import NoteContext
-from reports.findings import Sorted, counts_positive, interpretation, neuro_levels
+from reports.findings import Sorted, counts_positive, interpretation, neuro_levels, score_label
 from reports.flowables import Paragraph
 from reports.objective import grade_cell
 from reports.sections import heading, subheading
@@ -125,16 +126,17 @@ def findings_by_source(ctx: NoteContext, s: Sorted) -> list[Flowable]:
         )
     reported: dict[str, list[str]] = {key: [] for key in SOURCE_TITLES}
     answers: dict[str, list[str]] = {key: [] for key in SOURCE_TITLES}
-    denied = screened = 0
+    denied = screened = denied_by_patient = 0
     for item_id, item, finding in s.history + s.other:
         source = source_of(item, finding)
-        label = item.label if item else f"{item_id} (not in the loaded protocols)"
+        label = marked(item.label if item else f"{item_id} (not in the loaded protocols)", finding)
         if isinstance(finding, YesNo):
             if finding.value == "yes":
                 reported[source].append(label)
             elif finding.value == "no":
                 denied += 1
                 screened += finding.screen
+                denied_by_patient += is_pending(finding)
             continue
         answers[source].append(f"{label}: {ctx.user(finding_text(finding, item))}")
     for source in SOURCE_TITLES:
@@ -147,10 +149,14 @@ def findings_by_source(ctx: NoteContext, s: Sorted) -> list[Flowable]:
         groups["patient"].append(
             ctx.p(f"{denied} questions answered no"
                   + (f" ({screened} by the all-negative screen)" if screened else "")
+                  + (f" ({denied_by_patient} {MARK}, not yet confirmed)" if denied_by_patient else "")
                   + "; listed in the appendix.", st.small, label="Denied:")
         )
+    if line := previsit_line(ctx):
+        groups["patient"].insert(0, ctx.p(line, st.small, label="Before the visit:"))
     scores = [
-        f"{sc.title} {sc.value:g}/{sc.maximum:g}" + (f" ({sc.band})" if sc.band else "")
+        f"{score_label(ctx.encounter, ctx.library, sc.id, sc.title)} {sc.value:g}/{sc.maximum:g}"
+        + (f" ({sc.band})" if sc.band else "")
         for sc in ctx.assessment.scores
         if sc.value is not None
     ]
@@ -162,6 +168,20 @@ def findings_by_source(ctx: NoteContext, s: Sorted) -> list[Flowable]:
         if flows:
             out += [*subheading(ctx, SOURCE_TITLES[source]), *flows]
     return out
+
+
+def previsit_line(ctx: NoteContext) -> str:
+    """How many answers the patient gave before the visit, and how many the clinician confirmed.
+    Only unconfirmed ones carry "(patient-reported)" after their label; "" when there were none."""
+    confirmed, waiting = counts(ctx.encounter)
+    if not confirmed + waiting:
+        return ""
+    total = confirmed + waiting
+    text = f"{total} answer{'s' * (total != 1)} given by the patient in the pre-visit questionnaire; "
+    text += f"{confirmed} confirmed with the patient by the clinician"
+    if waiting:
+        text += f", {waiting} not confirmed (marked patient-reported)"
+    return text + "."
 
 
 def _examination(ctx: NoteContext, s: Sorted) -> list[Flowable]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from exam_assistant.engine.describe import RESULT_TEXT
 from exam_assistant.library import Library
 from exam_assistant.models import Encounter, Finding, SidedTest, SideResult, YesNo
+from exam_assistant.previsit.confirm import marked, pending
 from exam_assistant.protocol import LEVELS, Item
 
 
@@ -55,6 +56,13 @@ def sort_findings(encounter: Encounter, library: Library) -> Sorted:
     return out
 
 
+def score_label(encounter: Encounter, library: Library, score_id: str, title: str) -> str:
+    """A score's title, marked patient-reported while any of its answers waits for the clinician."""
+    score = library.scores.get(score_id)
+    items = score.items if score is not None else []
+    return f"{title} (patient-reported)" if pending(encounter, items) else title
+
+
 def neuro_levels(s: Sorted) -> list[str]:
     return [lv for lv in LEVELS if any(key[0] == lv for key in s.neuro)]
 
@@ -65,7 +73,7 @@ def yes_no_groups(rows: list[tuple[str, Item | None, Finding]]) -> dict[str, lis
     for item_id, item, finding in rows:
         if isinstance(finding, YesNo):
             key = "screen" if finding.screen and finding.value == "no" else finding.value
-            groups[key].append(item.label if item else item_id)
+            groups[key].append(marked(item.label if item else item_id, finding))
     return groups
 
 

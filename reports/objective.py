@@ -7,6 +7,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from exam_assistant.engine.describe import finding_text
 from exam_assistant.models import Finding, Mrc, Reflex, Sensation
+from exam_assistant.previsit.confirm import marked
 from exam_assistant.protocol import Item
 from reports.context import NoteContext
 from reports.figure import figure_flowable, marks_from
@@ -85,7 +86,7 @@ def other_findings(ctx: NoteContext, s: Sorted) -> list[Flowable]:
     st = ctx.st
     rows = [_head(ctx, "Sign or measurement", "Recorded")]
     for item_id, item, finding in s.other:
-        label = item.label if item else f"{item_id} (not in the loaded protocols)"
+        label = marked(item.label if item else f"{item_id} (not in the loaded protocols)", finding)
         rows.append([ctx.p(label, st.cell), ctx.p(finding_text(finding, item), st.cell, user=True)])
     table = Table(rows, colWidths=ctx.cols(70 * mm, None), repeatRows=1)
     table.setStyle(grid_table_style())

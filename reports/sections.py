@@ -10,9 +10,10 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyl
 
 from exam_assistant.engine.describe import finding_text
 from exam_assistant.engine.policy import held_back_lines
+from exam_assistant.previsit.confirm import marked
 from exam_assistant.protocol import TIER_ORDER
 from reports.context import NoteContext
-from reports.findings import Sorted, yes_no_groups
+from reports.findings import Sorted, score_label, yes_no_groups
 from reports.flowables import Paragraph
 from reports.styles import GRID, TIER_FILL, TIER_WORDS, grid_table_style
 from reports.text import escape, markup
@@ -91,6 +92,11 @@ def details(ctx: NoteContext) -> list[Flowable]:
     return [*out, table, Spacer(1, 3 * mm)]
 
 
+def _trigger(ctx: NoteContext, item_id: str, label: str) -> str:
+    """A red flag's finding, marked when it is the patient's unconfirmed pre-visit answer."""
+    return marked(label, ctx.encounter.findings.get(item_id))
+
+
 def summary_box(ctx: NoteContext) -> list[Flowable]:
     """Urgency and every red flag with its action; first thing after the details, so on page 1;
     then the red-flag screen in one line, the working diagnosis and the plan as decided."""
@@ -106,7 +112,10 @@ def summary_box(ctx: NoteContext) -> list[Flowable]:
     rows: list[list[Flowable]] = [[Paragraph(escape(banner), st.banner)], [ctx.p(a.headline, st.flag_title)]]
     rows.append([ctx.p(screen_line(ctx), st.box_text)])  # a negative screen is one line; the list is in the appendix
     for n, flag in enumerate(flags, 1):
-        found = "; ".join(f"{t.label}: {ctx.user(t.value)}" if t.value else t.label for t in flag.triggered_by)
+        found = "; ".join(
+            f"{_trigger(ctx, t.item, t.label)}: {ctx.user(t.value)}" if t.value else _trigger(ctx, t.item, t.label)
+            for t in flag.triggered_by
+        )
         block: list[Flowable] = [
             Paragraph(
                 f"<b>Red flag {n} of {len(flags)} · {escape(TIER_WORDS[flag.tier])}:</b> {markup(flag.title)}",
@@ -153,7 +162,8 @@ def subjective(ctx: NoteContext, s: Sorted, title: str = "Subjective") -> list[F
         if finding.kind == "yes_no":
             continue
         value = finding_text(finding, item)
-        rows.append([ctx.p(item.label if item else item_id, st.cell), ctx.p(value, st.cell, user=True)])
+        rows.append([ctx.p(marked(item.label if item else item_id, finding), st.cell),
+                     ctx.p(value, st.cell, user=True)])
     groups = yes_no_groups(s.history)
     for key, label in (("yes", "Reported"), ("no", "Denied"), ("screen", "No (all-negative screen)"),
                        ("unknown", "Unsure / unknown")):
@@ -185,7 +195,8 @@ def scores(ctx: NoteContext) -> list[Flowable]:
             mcids.append(ctx.p(f"{sc.title}: {sc.mcid}", st.small, label="Minimal clinically important change,"))
         rows.append(
             [
-                Paragraph(markup(sc.title) + ctx.citations.mark(sc.references), st.cell),
+                Paragraph(markup(score_label(ctx.encounter, ctx.library, sc.id, sc.title))
+                          + ctx.citations.mark(sc.references), st.cell),
                 ctx.p(result, st.cell_bold),
                 ctx.p(sc.band or "–", st.cell),
                 ctx.p(complete, st.cell),

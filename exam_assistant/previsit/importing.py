@@ -9,15 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from exam_assistant.models import Encounter, Patient
+from exam_assistant.previsit.questionnaire import NPRS_FROM_HISTORY
 from exam_assistant.store.errors import ConflictError
-from exam_assistant.store.invitations import Invitation, InvitationStore
+from exam_assistant.store.invitations import Invitation, InvitationStore, can_start
 from exam_assistant.store.records import StoredEncounter
 from exam_assistant.store.repository import EncounterRepository
 
 
 def patient_findings(answers: dict[str, Any]) -> dict[str, Any]:
-    """The saved answers as findings, each marked ``reported_by: patient``."""
-    return {item_id: {**finding, "reported_by": "patient"} for item_id, finding in answers.items()}
+    """The saved answers as findings, each marked ``reported_by: patient``; the history's pain now
+    also fills the NPRS "pain now" (the same question) so the outcome score is computed."""
+    found = {item_id: {**finding, "reported_by": "patient", "confirmed": False} for item_id, finding in answers.items()}
+    for score_item, history_item in NPRS_FROM_HISTORY.items():
+        if history_item in found and score_item not in found:
+            found[score_item] = dict(found[history_item])
+    return found
 
 
 def encounter_from(invitation: Invitation) -> Encounter:
@@ -33,13 +39,15 @@ def start_encounter(
 ) -> StoredEncounter:
     """Create the draft from a submitted invitation and mark the invitation imported.
 
-    Opening an invitation already imported returns its encounter again (no second draft).
+    Opening an invitation already imported returns its encounter again (no second draft). Answers
+    saved on a link that expired before the patient sent them can be started from too.
     """
     invitation = invitations.get(invitation_id)
     if invitation.state == "imported" and invitation.encounter_id:
         return repo.get(invitation.encounter_id)
-    if invitation.state != "submitted":
-        raise ConflictError(f"invitation {invitation_id} is {invitation.state}; only submitted answers can be opened")
+    if not can_start(invitation):
+        raise ConflictError(f"invitation {invitation_id} is {invitation.state}; only submitted answers, or answers "
+                            "saved before the link expired, can be opened")
     stored = repo.save_draft(encounter_from(invitation), None, actor)
     invitations.mark_imported(invitation_id, str(stored.encounter.id), actor)
     return stored

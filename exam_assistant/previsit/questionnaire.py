@@ -21,6 +21,10 @@ PatientUrgency = Literal["EMERGENCY", "SAME_DAY"]
 PACKS = ("history",)
 ANSWER_KINDS = ("yes_no", "choice", "multi_choice", "number")
 BODY_CHART = ("history.location", "history.paraesthesia_where")
+# 0-10 scales drawn as eleven buttons: the history's pain now and worst in the week, and the NPRS items
+PAIN_SCALES = ("history.pain_now", "history.pain_worst", "scores.nprs_best", "scores.nprs_worst")
+# An NPRS item the history already asks in the same words: the import copies the answer across
+NPRS_FROM_HISTORY = {"scores.nprs_now": "history.pain_now"}
 ADVICE: dict[str, str] = {
     "EMERGENCY": (
         "Please call an ambulance (emergency services) now. Do not wait for your appointment. "
@@ -81,14 +85,17 @@ def patient_questions(lib: Library) -> list[PatientQuestion]:
 
 
 def licensed_score_questions(lib: Library) -> list[PatientQuestion]:
-    """NDI, QuickDASH and the like only where a pack supplies their licensed wording
-    (``item_text_included``); otherwise the patient is not shown them. The NPRS is asked through
-    the history's pain now and at worst."""
+    """Outcome scores only where a pack supplies their wording (``item_text_included``): the NPRS
+    (public domain in practice), and NDI or QuickDASH only from a clinic's own pack holding the
+    licensed wording; otherwise the patient is not shown them. The NPRS "pain now" is the
+    history's pain now (``NPRS_FROM_HISTORY``), so it is asked once."""
     out: list[PatientQuestion] = []
     for score in lib.scores.values():
-        if not score.item_text_included or score.method == "nprs":
+        if not score.item_text_included:
             continue
         for item_id in score.items:
+            if item_id in NPRS_FROM_HISTORY:
+                continue
             item = lib.items.get(item_id)
             if item is not None and item.answer in ANSWER_KINDS:
                 out.append(PatientQuestion(item.id, patient_text(item), item.answer,

@@ -5,7 +5,8 @@
 audit actor is always the signed-in label (whatever label a caller passes), and a refused call
 is an ``access_denied`` event (its detail names the action, never data). The app uses it for
 every store call in sign-in mode (``ui/resources.store``); the CLI, run by the machine's own
-user, uses the plain repository.
+user, uses the plain repository. :class:`RoleCheckedInvitations` is the same for the clinic's side
+of the pre-visit invitations (they hold patients' names and answers: the ``records`` action).
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ from exam_assistant.store.audit import AuditEvent
 from exam_assistant.store.audit_chain import ChainReport
 from exam_assistant.store.errors import hidden
 from exam_assistant.store.frozen import FrozenNote, NoteRenderer
+from exam_assistant.store.invitations import (
+    CreatedInvitation,
+    Invitation,
+    InvitationRequest,
+    InvitationState,
+    InvitationStore,
+)
 from exam_assistant.store.records import EncounterFilters, EncounterSummary, StoredEncounter
 from exam_assistant.store.repository import EncounterRepository
 from exam_assistant.store.tables import EncounterRow
@@ -159,3 +167,39 @@ class RoleCheckedRepository(EncounterRepository):
     def verify_audit(self) -> ChainReport:
         self._allow("audit")
         return super().verify_audit()
+
+
+class RoleCheckedInvitations(InvitationStore):
+    """The clinic's side of the invitations as ``user`` may use it: creating, listing, reading,
+    revoking and importing need the ``records`` action; the audit actor is the signed-in label.
+    The patient's door (open, save, submit by token) needs no role: the token is the key."""
+
+    def __init__(self, invitations: InvitationStore, user: User) -> None:
+        super().__init__(invitations.engine)
+        self.user = user
+        self._access = EncounterRepository(invitations.engine)  # only to log a refusal
+
+    def _allow(self, action: Action) -> str:
+        try:
+            self.user.require(action)
+        except AccessDenied:
+            self._access.record_access("access_denied", self.user.label, detail=f"invitations {action}")
+            raise
+        return self.user.label
+
+    def create(self, request: InvitationRequest, actor: str = "") -> CreatedInvitation:
+        return super().create(request, self._allow("records"))
+
+    def list(self, states: tuple[InvitationState, ...] | None = None) -> builtins.list[Invitation]:
+        self._allow("records")
+        return super().list(states)
+
+    def get(self, invitation_id: str) -> Invitation:
+        self._allow("records")
+        return super().get(invitation_id)
+
+    def revoke(self, invitation_id: str, actor: str = "") -> Invitation:
+        return super().revoke(invitation_id, self._allow("records"))
+
+    def mark_imported(self, invitation_id: str, encounter_id: str, actor: str = "") -> Invitation:
+        return super().mark_imported(invitation_id, encounter_id, self._allow("records"))

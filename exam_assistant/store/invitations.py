@@ -4,6 +4,13 @@ The link carries a random token (``secrets.token_urlsafe``); the database keeps 
 compared in constant time. States: ``new`` -> ``opened`` -> ``submitted`` -> ``imported``, or
 ``revoked``; ``expired`` is read from the expiry time. Holds a patient's name, date of birth and
 answers: never log them. Audit events name the invitation id only.
+
+Two doors: :class:`InvitationDoor` is all the patient's page gets (open, save and submit by token,
+nothing else), :class:`InvitationStore` adds the clinic's side (create, list, get, revoke, import),
+and ``store/acting.RoleCheckedInvitations`` is that side with the signed-in user fixed. Answers
+saved before a link expires are kept, and the clinic may start from them (they may hold a flag);
+those of a revoked link are kept in the database but never offered (it may have reached the wrong
+person).
 """
 
 from __future__ import annotations
@@ -112,8 +119,13 @@ def _detail(invitation_id: str) -> str:
     return f"invitation {invitation_id}"
 
 
-class InvitationStore:
-    """Invitations on one database; the patient side reaches a row only through its token."""
+def can_start(invitation: Invitation) -> bool:
+    """Answers a clinician may start an encounter from: sent, or saved before the link expired."""
+    return invitation.state == "submitted" or (invitation.state == "expired" and bool(invitation.answers))
+
+
+class InvitationDoor:
+    """The patient's side: one invitation, reached only through its token (no list, no id)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -121,6 +133,60 @@ class InvitationStore:
 
     def _session(self) -> Session:
         return Session(self._writer, expire_on_commit=False)
+
+    def _live(self, session: Session, token: str, now: datetime) -> InvitationRow:
+        if not token or len(token) > 200:
+            raise InvitationUnavailable()
+        digest = token_hash(token)
+        row = session.scalars(
+            select(InvitationRow).where(InvitationRow.token_hash == digest).with_for_update()
+        ).first()
+        if row is None or not hmac.compare_digest(row.token_hash, digest):
+            raise InvitationUnavailable()
+        if _state(row, now) not in ("new", "opened"):
+            raise InvitationUnavailable()
+        return row
+
+    def open(self, token: str) -> Invitation:
+        """The invitation behind ``token`` if it can still be answered (first open is audited)."""
+        now = utcnow()
+        with self._session() as session, session.begin():
+            row = self._live(session, token, now)
+            if row.state == "new":
+                row.state, row.updated_at = "opened", now
+                audit.record(session, "invite_opened", "patient", None, None, detail=_detail(row.id), at=now)
+            return _view(row, now)
+
+    def save_answers(self, token: str, answers: dict[str, Any], urgency: str | None = None) -> Invitation:
+        """Replace the saved answers (validated, marked patient-reported, never confirmed) and the
+        highest urgency they raise. InvitationUnavailable once the link expired or was revoked: the
+        answers saved before stay as they were."""
+        now = utcnow()
+        if len(answers) > MAX_ANSWERS:
+            raise InvalidEncounterError(f"answers: at most {MAX_ANSWERS}")
+        try:
+            checked = _ANSWERS.validate_python(answers)
+        except ValidationError as exc:
+            raise InvalidEncounterError(plain_error(exc)) from None
+        data = {key: {**value.model_dump(mode="json"), "reported_by": "patient", "confirmed": False}
+                for key, value in checked.items()}
+        with self._session() as session, session.begin():
+            row = self._live(session, token, now)
+            row.answers, row.urgency, row.updated_at = data, urgency, now
+            return _view(row, now)
+
+    def submit(self, token: str) -> Invitation:
+        """Hand the answers to the clinic; the link then stops working."""
+        now = utcnow()
+        with self._session() as session, session.begin():
+            row = self._live(session, token, now)
+            row.state, row.updated_at = "submitted", now
+            audit.record(session, "invite_submitted", "patient", None, None, detail=_detail(row.id), at=now)
+            return _view(row, now)
+
+
+class InvitationStore(InvitationDoor):
+    """Invitations on one database: the clinic's side, plus the patient's door by token."""
 
     # ------------------------------------------------------------------ clinic side
 
@@ -180,57 +246,9 @@ class InvitationStore:
             row = session.get(InvitationRow, invitation_id, with_for_update=True)
             if row is None:
                 raise NotFoundError(f"no invitation with id {invitation_id}")
-            if row.state != "submitted":
-                raise ConflictError(f"invitation {invitation_id} is {row.state}; only submitted answers are imported")
+            if not can_start(_view(row, now)):
+                raise ConflictError(f"invitation {invitation_id} is {_state(row, now)}; only submitted answers, "
+                                    "or answers saved before the link expired, are imported")
             row.state, row.updated_at, row.encounter_id = "imported", now, encounter_id
             audit.record(session, "invite_imported", actor, encounter_id, None, detail=_detail(row.id), at=now)
-            return _view(row, now)
-
-    # ------------------------------------------------------------------ patient side (token only)
-
-    def _live(self, session: Session, token: str, now: datetime) -> InvitationRow:
-        if not token or len(token) > 200:
-            raise InvitationUnavailable()
-        digest = token_hash(token)
-        row = session.scalars(
-            select(InvitationRow).where(InvitationRow.token_hash == digest).with_for_update()
-        ).first()
-        if row is None or not hmac.compare_digest(row.token_hash, digest):
-            raise InvitationUnavailable()
-        if _state(row, now) not in ("new", "opened"):
-            raise InvitationUnavailable()
-        return row
-
-    def open(self, token: str) -> Invitation:
-        """The invitation behind ``token`` if it can still be answered (first open is audited)."""
-        now = utcnow()
-        with self._session() as session, session.begin():
-            row = self._live(session, token, now)
-            if row.state == "new":
-                row.state, row.updated_at = "opened", now
-                audit.record(session, "invite_opened", "patient", None, None, detail=_detail(row.id), at=now)
-            return _view(row, now)
-
-    def save_answers(self, token: str, answers: dict[str, Any], urgency: str | None = None) -> Invitation:
-        """Replace the saved answers (validated, marked patient-reported) and the highest urgency they raise."""
-        now = utcnow()
-        if len(answers) > MAX_ANSWERS:
-            raise InvalidEncounterError(f"answers: at most {MAX_ANSWERS}")
-        try:
-            checked = _ANSWERS.validate_python(answers)
-        except ValidationError as exc:
-            raise InvalidEncounterError(plain_error(exc)) from None
-        data = {key: {**value.model_dump(mode="json"), "reported_by": "patient"} for key, value in checked.items()}
-        with self._session() as session, session.begin():
-            row = self._live(session, token, now)
-            row.answers, row.urgency, row.updated_at = data, urgency, now
-            return _view(row, now)
-
-    def submit(self, token: str) -> Invitation:
-        """Hand the answers to the clinic; the link then stops working."""
-        now = utcnow()
-        with self._session() as session, session.begin():
-            row = self._live(session, token, now)
-            row.state, row.updated_at = "submitted", now
-            audit.record(session, "invite_submitted", "patient", None, None, detail=_detail(row.id), at=now)
             return _view(row, now)

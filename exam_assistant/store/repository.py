@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from exam_assistant.access import DEFAULT_CLINIC
 from exam_assistant.models import Encounter, utcnow
+from exam_assistant.previsit import confirm
 from exam_assistant.store import audit, frozen, intake, lifecycle, rows
 from exam_assistant.store.engine import make_engine, writer
 from exam_assistant.store.errors import FinalisedError, InvalidEncounterError, NotFoundError, hidden
@@ -100,7 +101,9 @@ class EncounterRepository(EncounterReads):
                 changes["ui_step"] = ui_step
             if not self._compare_and_set(session, key, row.version, changes):
                 raise rows.stale(rows.live_row(session, key), expected_version)
-            audit.record(session, "updated", actor, key, row.version + 1, at=now)
+            # a save that confirms or changes the patient's pre-visit answers says so (counts only)
+            detail = confirm.audit_detail(row.data, checked)
+            audit.record(session, "updated", actor, key, row.version + 1, detail=detail, at=now)
             step = row.ui_step if ui_step is None else ui_step
             return StoredEncounter(checked, row.version + 1, step, "draft", now, actor, row.amends_id)
 

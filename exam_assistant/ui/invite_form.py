@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from exam_assistant.store.errors import InvalidEncounterError
-from exam_assistant.store.invitations import DEFAULT_HOURS, InvitationStore, check_request
+from exam_assistant.store.invitations import DEFAULT_HOURS, check_request
 from exam_assistant.store.invite_cli import DEFAULT_BASE_URL, ENV_BASE_URL, invite_link
 from exam_assistant.ui import resources
 from exam_assistant.ui.session import FALLBACK_ACTOR, signed_in_user
@@ -33,9 +33,7 @@ def invite_form() -> None:
                 except InvalidEncounterError as exc:
                     st.error(f"Not created: {md(exc)}")
                     return
-                created = InvitationStore(resources.store().engine).create(
-                    request, signed_in_user() or FALLBACK_ACTOR
-                )
+                created = resources.invitations().create(request, signed_in_user() or FALLBACK_ACTOR)
                 base = os.environ.get(ENV_BASE_URL, "").strip() or DEFAULT_BASE_URL
                 st.session_state[_LINK] = invite_link(base, created.token)
         link = st.session_state.pop(_LINK, None)

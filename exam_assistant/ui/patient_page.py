@@ -3,7 +3,10 @@
 It shows that invitation's questions only, saves every answer at once (resume on the same link),
 and when the answers raise an EMERGENCY or SAME_DAY flag it says what to do now, above everything
 and in a dialog. It never shows an assessment, a differential or a flag's title. A wrong, used,
-expired or revoked token gets one plain message and nothing else.
+expired or revoked token gets one plain message and nothing else. A link that expires or is
+revoked while the form is open: the next save or submit says so plainly, the session forgets every
+answer it held (nothing is left on screen for whoever picks up the phone next), and the answers
+saved before stay in the database for the clinic.
 """
 
 from __future__ import annotations
@@ -15,25 +18,38 @@ import streamlit as st
 from exam_assistant.previsit.questionnaire import (
     ADVICE,
     BODY_CHART,
+    PAIN_SCALES,
     PatientQuestion,
     patient_questions,
     progress,
     urgency,
 )
 from exam_assistant.store.errors import InvalidEncounterError
-from exam_assistant.store.invitations import UNAVAILABLE, Invitation, InvitationStore, InvitationUnavailable
+from exam_assistant.store.invitations import UNAVAILABLE, Invitation, InvitationDoor, InvitationUnavailable
 from exam_assistant.ui import resources
 from exam_assistant.ui.text import md
 
 _ANSWERS = "_previsit_answers"
 _SHOWN = "_previsit_advice_shown"
 _DONE = "_previsit_submitted"
+_CLOSED = "_previsit_closed"
+LINK_CLOSED = (
+    "This link has stopped working: it expired or the clinic withdrew it, so nothing more can be saved or sent. "
+    "The answers you saved before have been kept for the clinic. Please contact the clinic."
+)
 YES_NO = {"yes": "Yes", "no": "No", "unknown": "Not sure"}
 NPRS = list(range(11))
 
 
-def _store() -> InvitationStore:
-    return InvitationStore(resources.store().engine)
+def _store() -> InvitationDoor:
+    return resources.patient_door()
+
+
+def _close(token: str) -> None:
+    """The link stopped working mid-form: forget every answer this session holds."""
+    for key in [k for k in st.session_state if str(k).startswith(("pv_", "_previsit_"))]:
+        del st.session_state[key]
+    st.session_state[_CLOSED] = token
 
 
 def _answers() -> dict[str, Any]:
@@ -63,6 +79,9 @@ def _save(token: str, invitation: Invitation, item_id: str, finding: dict[str, A
     except InvalidEncounterError:
         st.session_state["_previsit_error"] = "That answer could not be saved. Please try again."
         return
+    except InvitationUnavailable:
+        _close(token)
+        return
     st.session_state[_ANSWERS] = answers
 
 
@@ -87,8 +106,7 @@ def _question(token: str, invitation: Invitation, q: PatientQuestion) -> None:
     args = (token, invitation, q, key)
     current = _current(q)
     if key not in st.session_state:
-        st.session_state[key] = int(current) if q.item_id in ("history.pain_now", "history.pain_worst") and \
-            current is not None else current
+        st.session_state[key] = int(current) if q.item_id in PAIN_SCALES and current is not None else current
     # The question is drawn as escaped markdown; the widget keeps the plain words as its (hidden,
     # accessible) label, so a screen reader reads the question without markdown escapes.
     st.markdown(f"**{md(q.text)}**")
@@ -100,7 +118,7 @@ def _question(token: str, invitation: Invitation, q: PatientQuestion) -> None:
             if toggle_key not in st.session_state:
                 st.session_state[toggle_key] = value in (current or [])
             cols[i % 2].toggle(md(text), key=toggle_key, on_change=_on_region, args=(token, invitation, q))
-    elif q.item_id in ("history.pain_now", "history.pain_worst"):
+    elif q.item_id in PAIN_SCALES:
         st.pills(q.text, NPRS, key=key, on_change=_on_change, args=args, **hidden)
     elif q.answer == "yes_no":
         st.radio(q.text, list(YES_NO), format_func=YES_NO.__getitem__, index=None, key=key, horizontal=True,
@@ -138,10 +156,17 @@ def run(token: str) -> None:
     if st.session_state.get(_DONE):
         st.success("Thank you. Your answers have been sent to the clinic.")
         return
+    if st.session_state.get(_CLOSED) == token:
+        st.info(LINK_CLOSED)
+        return
     try:
         invitation = _store().open(token)
     except InvitationUnavailable:
-        st.info(UNAVAILABLE)
+        if _ANSWERS in st.session_state:  # the form was open in this session: it closed under the patient
+            _close(token)
+            st.info(LINK_CLOSED)
+        else:
+            st.info(UNAVAILABLE)
         return
     if _ANSWERS not in st.session_state:
         st.session_state[_ANSWERS] = dict(invitation.answers)
@@ -152,7 +177,7 @@ def run(token: str) -> None:
     if error := st.session_state.pop("_previsit_error", None):
         st.warning(error)
     flagged = [q for q in questions if q.red_flag]
-    body = [q for q in questions if q.item_id in BODY_CHART or q.item_id in ("history.pain_now", "history.pain_worst")]
+    body = [q for q in questions if q.item_id in BODY_CHART or q.item_id in PAIN_SCALES]
     rest = [q for q in questions if not q.red_flag and q not in body]
     st.subheader("First, some safety questions")
     for q in flagged:
@@ -164,6 +189,10 @@ def run(token: str) -> None:
     for q in rest:
         _question(token, invitation, q)
     if st.button("Send my answers to the clinic", type="primary", use_container_width=True):
-        _store().submit(token)
+        try:
+            _store().submit(token)
+        except InvitationUnavailable:
+            _close(token)
+            st.rerun()
         st.session_state[_DONE] = True
         st.rerun()

@@ -14,7 +14,8 @@ import streamlit as st
 from exam_assistant.access import User
 from exam_assistant.library import PATH_ENV, Library, cached_library
 from exam_assistant.store import EncounterRepository, default_database_url, open_store
-from exam_assistant.store.acting import RoleCheckedRepository
+from exam_assistant.store.acting import RoleCheckedInvitations, RoleCheckedRepository
+from exam_assistant.store.invitations import InvitationDoor, InvitationStore
 from exam_assistant.ui.clinic_settings import load_profile, settings_path
 from reports.options import ClinicProfile
 
@@ -43,6 +44,19 @@ def store() -> EncounterRepository:
     repo = _store(default_database_url())
     user = st.session_state.get("_access_user")  # set by access_gate once someone is signed in
     return RoleCheckedRepository(repo, user) if isinstance(user, User) else repo
+
+
+def invitations() -> InvitationStore:
+    """The clinic's side of the pre-visit invitations; in sign-in mode role-checked like ``store()``."""
+    repo = _store(default_database_url())
+    plain = InvitationStore(repo.engine)
+    user = st.session_state.get("_access_user")
+    return RoleCheckedInvitations(plain, user) if isinstance(user, User) else plain
+
+
+def patient_door() -> InvitationDoor:
+    """All the patient's page may reach: one invitation by its token (no list, no id, no records)."""
+    return InvitationDoor(_store(default_database_url()).engine)
 
 
 def clinic_profile() -> ClinicProfile:

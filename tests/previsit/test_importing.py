@@ -42,9 +42,12 @@ def test_submitted_answers_become_patient_reported_findings_of_a_new_draft(repo:
     stored = start_encounter(invites, repo, invitation_id, "dr")
     enc = repo.get(str(stored.encounter.id)).encounter
     assert enc.patient.name == "Test Patient"
-    assert {"history.fever", "history.pain_now", "history.location"} == set(enc.findings)
+    assert {"history.fever", "history.pain_now", "history.location", "scores.nprs_now"} == set(enc.findings)
+    assert enc.findings["scores.nprs_now"] == enc.findings["history.pain_now"]  # the same question, asked once
     assert all(getattr(f, "reported_by", None) == "patient" for f in enc.findings.values())
-    assert assess(enc, cached_library()).urgency == "SAME_DAY"
+    assessment = assess(enc, cached_library())
+    assert assessment.urgency == "SAME_DAY"
+    assert [(sc.id, sc.value) for sc in assessment.scores if sc.id == "scores.nprs"] == [("scores.nprs", 6)]
     assert invites.get(invitation_id).state == "imported"
     assert "invite_imported" in [e.event for e in history(repo.engine, str(enc.id))]
 

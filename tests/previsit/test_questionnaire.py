@@ -10,11 +10,14 @@ from exam_assistant.library import cached_library
 from exam_assistant.previsit.questionnaire import (
     ADVICE,
     BODY_CHART,
+    NPRS_FROM_HISTORY,
+    PAIN_SCALES,
     patient_questions,
     progress,
     red_flag_items,
     urgency,
 )
+from exam_assistant.readability import flesch_reading_ease as shared_flesch
 
 BORN = date(1980, 1, 1)
 
@@ -96,3 +99,24 @@ def test_ndi_and_quickdash_are_asked_only_with_licensed_wording_from_a_pack() ->
     ndi = next(s for s in licensed.scores.values() if s.method == "ndi")
     assert set(ndi.items) <= {q.item_id for q in patient_questions(licensed)}
     assert not any(q.item_id.startswith("scores.qdash_") for q in patient_questions(licensed))
+
+
+def test_nprs_is_offered_to_the_patient_with_pain_now_asked_once() -> None:
+    """The NPRS best and worst are asked in plain words; its 'pain now' is the history's, not asked twice."""
+    questions = {q.item_id: q for q in patient_questions(cached_library())}
+    assert {"scores.nprs_best", "scores.nprs_worst", "history.pain_now", "history.pain_worst"} <= set(questions)
+    assert "scores.nprs_now" not in questions
+    assert NPRS_FROM_HISTORY == {"scores.nprs_now": "history.pain_now"}
+    assert set(PAIN_SCALES) <= set(questions)
+
+
+def test_each_patient_wording_reads_plainly_with_the_shared_formula() -> None:
+    """Every question written for patients (its own patient_prompt) scores 50 or more alone on the project's
+    one Flesch helper (exam_assistant.readability), so a jargon question cannot hide inside the average;
+    questions that fall back to the clinician's prompt count in the whole text's score."""
+    lib = cached_library()
+    worded = [q for q in patient_questions(lib) if lib.items[q.item_id].patient_prompt]
+    assert {"scores.nprs_best", "scores.nprs_worst"} <= {q.item_id for q in worded}
+    hard = {q.item_id: round(shared_flesch(q.text)) for q in worded if shared_flesch(q.text) < 50}
+    assert not hard, hard
+    assert shared_flesch(" ".join(q.text for q in patient_questions(cached_library()))) >= 60

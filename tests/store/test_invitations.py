@@ -57,7 +57,7 @@ def test_states_run_new_opened_submitted_imported_with_audit(
     assert invites.open(created.token).state == "opened"
     assert invites.open(created.token).state == "opened"  # resuming does not log a second open
     saved = invites.save_answers(created.token, {"history.night_pain": {"kind": "yes_no", "value": "yes"}}, "SAME_DAY")
-    assert saved.answers == {"history.night_pain": {"kind": "yes_no", "value": "yes", "screen": False, "reported_by": "patient"}}
+    assert saved.answers == {"history.night_pain": {"kind": "yes_no", "value": "yes", "screen": False, "reported_by": "patient", "confirmed": False}}
     assert invites.submit(created.token).state == "submitted"
     stored = repo.save_draft(make_encounter(), None, "dr")
     assert invites.mark_imported(created.invitation.id, str(stored.encounter.id), "dr").state == "imported"

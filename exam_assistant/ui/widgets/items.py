@@ -20,6 +20,7 @@ from exam_assistant.ui import findings as fx
 from exam_assistant.ui.bounded import number_placeholder
 from exam_assistant.ui.session import Flow
 from exam_assistant.ui.text import ICON_BLOCKED, ICON_ERROR, ICON_WARNING, md
+from exam_assistant.ui.widgets.confirm import answer_status
 from exam_assistant.ui.widgets.technique import technique_expander
 from exam_assistant.validation import finding_problems
 
@@ -175,9 +176,7 @@ def single_item(flow: Flow, item: Item, disabled: bool, why_disabled: str | None
             st.text_input(label, help=helptext, **common)
     if why_disabled:
         st.caption(f"{ICON_BLOCKED} Not to be performed: {md(why_disabled)}")
-    enc = flow.encounter
-    if enc is not None and getattr(enc.findings.get(item.id), "reported_by", None) == "patient":
-        st.caption(":material/person: Patient-reported before the visit: confirm it with the patient or change it")
+    answer_status(flow, item)
     if item.kind == "test" and item.technique:
         technique_expander(item, flow.library, key=flow.key(f"how.{item.id}"))
     _error(flow, item)

@@ -18,6 +18,7 @@ from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import findings as fx
 from exam_assistant.ui.session import Flow
 from exam_assistant.ui.text import md
+from exam_assistant.ui.widgets.confirm import confirm_all_button
 from exam_assistant.ui.widgets.items import ROW, item_widget
 
 Shortcut = Literal["none", "normal", "no"]
@@ -126,6 +127,7 @@ def draw_block(flow: Flow, block: Block) -> None:
     if block.description:
         st.caption(md(block.description.strip()))
     shortcut_button(flow, block)
+    confirm_all_button(flow, block.id, block.item_ids)
     draw_items(flow, [flow.library.items[i] for i in block.item_ids if i in flow.library.items])
 
 
