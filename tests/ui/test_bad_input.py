@@ -3,11 +3,14 @@ the allowed range (the browser no longer swallows them into a red field); nothin
 
 from __future__ import annotations
 
+from datetime import date
+
 from streamlit.testing.v1 import AppTest
 
 from exam_assistant.models import Number
 from exam_assistant.store import EncounterRepository
-from tests.ui.conftest import ok, start_examination, widget
+from exam_assistant.store.invitations import InvitationStore
+from tests.ui.conftest import new_app, ok, start_examination, widget
 
 
 def _errors(app: AppTest) -> str:
@@ -30,3 +33,19 @@ def test_an_out_of_range_number_says_what_is_allowed_and_is_not_saved(
     ok(app.run())
     assert "Pain now" not in _errors(app)
     assert store.get(encounter_id).encounter.findings["history.pain_now"] == Number(value=7)
+
+
+def test_the_invitation_form_says_what_is_allowed(store: EncounterRepository) -> None:
+    """Encounters > Invite a patient: hours outside 1 to 720 and a date of birth 300 years ago are
+    refused in one message naming each field and its range; nothing is created."""
+    at = new_app("exam_assistant/ui/pages/encounters.py")
+    at.text_input(key="invite_name").input("Form Patient")
+    today = date.today()
+    at.date_input(key="invite_dob").set_value(today.replace(year=today.year - 300, day=1))
+    at.number_input(key="invite_hours").set_value(5000)
+    at.button(key="FormSubmitter:invite_patient-Create link").click()
+    ok(at.run())
+    errors = _errors(at)
+    assert "would make the patient about 300 years old" in errors
+    assert "Valid (hours): 5,000 is outside the allowed range; enter a number from 1 to 720." in errors
+    assert InvitationStore(store.engine).list() == []

@@ -59,5 +59,5 @@ def test_encounters_page_refuses_a_missing_date_of_birth_naming_the_field(store:
     at.text_input(key="invite_name").input("Form Patient")
     at.button(key="FormSubmitter:invite_patient-Create link").click().run()
     ok(at)
-    assert any("date_of_birth" in plain(e.value) for e in at.error)
+    assert any("Date of birth: missing" in plain(e.value) for e in at.error)
     assert InvitationStore(store.engine).list() == []
