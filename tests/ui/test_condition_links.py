@@ -98,3 +98,16 @@ def test_library_page_links_the_condition_guide_pack_to_the_conditions_page() ->
     at = ok(new_app("exam_assistant/ui/pages/library.py"))
     guide = [label for label, page, _ in links(at) if page == "conditions"]
     assert guide == [f"{len(cached_library().conditions)} condition guide entries: open them on the Conditions page"]
+
+
+def test_a_condition_shows_the_home_exercises_its_handout_gives() -> None:
+    """The patient wording on the Conditions page includes the exercises, step by step, as the handout prints them."""
+    lib = cached_library()
+    entry = lib.conditions["nonspecific_neck_pain"]
+    assert entry.patient.exercises
+    at = open_conditions()
+    text = page_text(at)
+    for exercise_id in entry.patient.exercises:
+        exercise = lib.exercises[exercise_id]
+        assert f"Home exercise: {exercise.name}" in text
+        assert exercise.steps[0].text in text

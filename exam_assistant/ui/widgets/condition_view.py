@@ -75,6 +75,11 @@ def condition_view(entry: ConditionGuideEntry, library: Library, *, patient_text
             for heading, statements in entry.patient_sections():
                 st.markdown(f"**{md(heading)}**")
                 _statements(statements, keys)
+            for exercise_id in entry.patient.exercises:
+                if exercise_id in library.exercises:
+                    exercise = library.exercises[exercise_id]
+                    st.markdown(f"**Home exercise: {md(exercise.name)}**")
+                    _statements([*exercise.steps, *exercise.stop_if], keys)
     with st.expander(f"References ({len(keys)})"):
         for n, key in enumerate(keys, 1):
             st.caption(f"{n}. {reference_line(key, library)}")
