@@ -15,6 +15,8 @@ from exam_assistant.practice.loader import CaseLibrary
 from exam_assistant.practice.model_answer import model_attempt
 from exam_assistant.practice.simulate import is_question
 
+HINT_ICON = ":material/lightbulb:"
+
 PAGE = Path(__file__).resolve().parents[2] / "exam_assistant" / "ui" / "pages" / "practice.py"
 
 
@@ -82,7 +84,8 @@ def test_whole_case_in_learning_mode_with_hints_technique_and_feedback(cases: Ca
     pill_of(at, library, "radic.spurling")  # still offered: the help does not perform the test
     at.button(key="practice.hint").click().run()
     assert f"Hint (1 of {len(case.hints)} used)" == at.button(key="practice.hint").label
-    assert [case.hints[0]] == [c.value.replace("\\", "")[2:] for c in at.caption if c.value.startswith("💡")]
+    assert [case.hints[0]] == [c.value.replace("\\", "").removeprefix(HINT_ICON + " ") for c in at.caption
+                                if c.value.startswith(HINT_ICON)]
 
     for item_id in model.actions:
         do(at, library, item_id)

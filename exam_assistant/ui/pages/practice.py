@@ -45,6 +45,8 @@ from exam_assistant.ui.widgets.technique import item_details, reference_line
 KEY = "practice"
 SAVED = f"{KEY}.saved"
 FILTER = f"{KEY}.filter"
+# Emoji need an emoji font the machine may lack (they showed as empty boxes): Material icons instead
+HINT_ICON = ":material/lightbulb:"
 LIST_HEIGHT = 420  # px: the lists scroll inside their box, so what was found stays near
 STATUS_ICON = {"met": ":material/check_circle:", "partial": ":material/timelapse:", "missed": ":material/cancel:",
                "penalty": ":material/block:"}
@@ -127,16 +129,16 @@ def timer(attempt: Attempt, case: Case) -> None:
         return
     minutes, seconds = divmod(int(left), 60)
     if left > 0:
-        st.markdown(f"⏱️ **Time left: {minutes:02d}:{seconds:02d}**")
+        st.markdown(f":material/timer: **Time left: {minutes:02d}:{seconds:02d}**")
     else:
-        st.markdown("⏱️ **Time is up: commit your answers.**")
+        st.markdown(":material/timer: **Time is up: commit your answers.**")
         if not st.session_state.get(f"{KEY}.time_up"):
             st.session_state[f"{KEY}.time_up"] = True
             st.rerun(scope="app")
 
 
 def encounter_panel(attempt: Attempt, case: Case, lib: Library) -> None:
-    st.info(f"**{case.patient.age}-year-old {case.patient.sex}.** {md(case.presenting_complaint)}", icon="🧑")
+    st.info(f"**{case.patient.age}-year-old {case.patient.sex}.** {md(case.presenting_complaint)}", icon=":material/person:")
     learning = attempt.mode == "learning"
     if not learning:
         timer(attempt, case)
@@ -172,14 +174,14 @@ def encounter_panel(attempt: Attempt, case: Case, lib: Library) -> None:
         st.button(f"Hint ({attempt.hints_used} of {len(case.hints)} used)", on_click=_hint,
                   key=f"{KEY}.hint", disabled=attempt.hints_used >= len(case.hints))
         for hint in case.hints[: attempt.hints_used]:
-            st.caption(f"💡 {md(hint)}")
+            st.caption(f"{HINT_ICON} {md(hint)}")
     st.subheader("What you found")
     if not attempt.actions:
         st.caption("Nothing asked or examined yet.")
     for item_id in attempt.done():
         if item_id in lib.items:
             r = reveal(case, lib, item_id)
-            icon = "💬" if r.kind == "question" else "🩺"
+            icon = ":material/chat:" if r.kind == "question" else ":material/stethoscope:"
             st.markdown(f"{icon} **{md(r.label)}** — {md(r.says)}")
 
 
@@ -278,7 +280,7 @@ def show_feedback(attempt: Attempt, case: Case, lib: Library) -> None:
         c3.metric("Time", f"{int(s.duration_seconds // 60)} min {int(s.duration_seconds % 60)} s",
                   "over the limit" if s.overtime else None, delta_color="inverse" if s.overtime else "off")
     for why in s.capped_by:
-        st.warning(f"Rating capped: {md(why)}", icon="⚠️")
+        st.warning(f"Rating capped: {md(why)}", icon=ICON_WARNING)
     st.dataframe(pd.DataFrame([{"Domain": DOMAIN_LABELS[d.domain], "Points": f"{d.earned:g} of {d.available:g}",
                                 "Percent": d.percent} for d in s.domains]), hide_index=True)
     st.subheader("Item by item")
@@ -366,7 +368,7 @@ case_lib = cases()
 if not case_lib.cases:
     st.error("No practice case could be loaded.")
 for problem in case_lib.problems:
-    st.warning(md(str(problem)), icon="✖️")
+    st.warning(md(str(problem)), icon=":material/close:")
 
 resume()
 attempt = current()
