@@ -3,10 +3,12 @@ stops working mid-form (issue 17)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from exam_assistant.access import AccessDenied, User
@@ -34,8 +36,8 @@ def _request(name: str = "Test Patient") -> dict[str, object]:
     return {"patient": {"name": name, "date_of_birth": "1980-01-01"}}
 
 
-def _expire(engine: object, invitation_id: str) -> None:
-    with Session(engine) as session, session.begin():  # type: ignore[call-overload]
+def _expire(engine: Engine, invitation_id: str) -> None:
+    with Session(engine) as session, session.begin():
         session.execute(update(InvitationRow).where(InvitationRow.id == invitation_id)
                         .values(expires_at=utcnow() - timedelta(minutes=1)))
 
@@ -46,7 +48,7 @@ def test_a_student_cannot_create_list_read_revoke_or_import_invitations(repo: En
     made = plain.create(check_request(_request()), "desk")
     plain.submit(made.token)
     student = RoleCheckedInvitations(plain, STUDENT)
-    calls = [
+    calls: list[Callable[[], Any]] = [
         lambda: student.create(check_request(_request("Other")), "desk"),
         lambda: student.list(),
         lambda: student.get(made.invitation.id),
