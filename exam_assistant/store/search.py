@@ -1,12 +1,19 @@
-"""Listing and searching encounters: filters, a page of summaries, a count, a full export."""
+"""Listing and searching encounters: filters, a page of summaries, a count, a full export.
+
+A patient name or identifier is a substring search on the folded columns: on PostgreSQL a LIKE
+served by the pg_trgm indexes (revision 0005); on SQLite, for three characters or more, a phrase
+query on the FTS5 trigram index ``patients_search`` (revision 0010), which finds the same rows as
+the LIKE; shorter needles, or an SQLite without the trigram tokenizer, scan with LIKE.
+"""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, func, or_, select, tuple_
+from sqlalchemy import Engine, Select, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from exam_assistant.store.records import (
@@ -23,9 +30,33 @@ MAX_PAGE = 1000
 EXPORT_BATCH = 200
 
 SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
+TRIGRAM = 3  # the FTS5 trigram index cannot answer a shorter needle
+_HAS_FTS: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
 
-def _filtered(query: SelectT, filters: EncounterFilters) -> SelectT:
+def trigram_index(engine: Engine) -> bool:
+    """True for an SQLite database with the ``patients_search`` FTS5 table (checked once per engine)."""
+    if engine.dialect.name != "sqlite":
+        return False
+    if engine not in _HAS_FTS:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'patients_search'")).first()
+        _HAS_FTS[engine] = found is not None
+    return _HAS_FTS[engine]
+
+
+def _patient_match(needle: str, fts: bool) -> Any:
+    if fts and len(needle) >= TRIGRAM:
+        phrase = '"' + needle.replace('"', '""') + '"'  # one phrase: every character literal
+        ids = text("SELECT rowid FROM patients_search WHERE patients_search MATCH :phrase").bindparams(phrase=phrase)
+        return PatientRow.id.in_(ids.columns(rowid=PatientRow.id.type))
+    return or_(
+        PatientRow.name_folded.contains(needle, autoescape=True),
+        PatientRow.identifier_folded.contains(needle, autoescape=True),
+    )
+
+
+def _filtered(query: SelectT, filters: EncounterFilters, fts: bool = False) -> SelectT:
     # Join the patient and clinician tables only when a filter reads them: at a million rows the
     # planner otherwise sometimes joins everything before taking the first 50.
     if filters.patient and filters.patient.strip():
@@ -35,13 +66,7 @@ def _filtered(query: SelectT, filters: EncounterFilters) -> SelectT:
     if not filters.include_deleted:
         query = query.where(EncounterRow.deleted_at.is_(None))
     if filters.patient and filters.patient.strip():
-        needle = fold(filters.patient)
-        query = query.where(
-            or_(
-                PatientRow.name_folded.contains(needle, autoescape=True),
-                PatientRow.identifier_folded.contains(needle, autoescape=True),
-            )
-        )
+        query = query.where(_patient_match(fold(filters.patient), fts))
     if filters.clinician and filters.clinician.strip():
         query = query.where(ClinicianRow.name_folded.contains(fold(filters.clinician), autoescape=True))
     if filters.clinic is not None:
@@ -80,7 +105,7 @@ def summaries(
     """
     limit, offset = _page_bounds(limit, offset)
     # First the page's 50 ids (an index walk on encounters), then their names: a fixed, small plan.
-    page = _filtered(select(EncounterRow.id.label("page_id")), filters)
+    page = _filtered(select(EncounterRow.id.label("page_id")), filters, trigram_index(engine))
     if after is not None:
         page = _before(page, after)
     newest_first = (EncounterRow.created_at.desc(), EncounterRow.id.desc())
@@ -117,7 +142,7 @@ def _summary(values: tuple[Any, ...]) -> EncounterSummary:
 
 def count(engine: Engine, filters: EncounterFilters) -> int:
     """The number of encounters matching the filters."""
-    query = _filtered(select(func.count(EncounterRow.id)), filters)
+    query = _filtered(select(func.count(EncounterRow.id)), filters, trigram_index(engine))
     with engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
 
@@ -126,7 +151,7 @@ def stored(engine: Engine, filters: EncounterFilters) -> Iterator[StoredEncounte
     """Every matching encounter in full, newest first, read in batches by keyset (no OFFSET)."""
     last: tuple[Any, str] | None = None
     while True:
-        query = _filtered(select(EncounterRow), filters)
+        query = _filtered(select(EncounterRow), filters, trigram_index(engine))
         if last is not None:
             query = _before(query, last)
         query = query.order_by(EncounterRow.created_at.desc(), EncounterRow.id.desc()).limit(EXPORT_BATCH)

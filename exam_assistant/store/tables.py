@@ -81,7 +81,8 @@ class ClinicianRow(Base):
 class PatientRow(Base):
     __tablename__ = "patients"
     # Name and identifier search is a substring match (LIKE '%part%'): on PostgreSQL these are
-    # GIN pg_trgm indexes that serve it; SQLite gets plain indexes of the same name (revision 0005).
+    # GIN pg_trgm indexes that serve it; SQLite gets plain indexes of the same name (revision 0005)
+    # and the FTS5 trigram table patients_search, kept by triggers (revision 0010, not a model).
     __table_args__ = (
         Index("ix_patients_name_trgm", "name_folded", postgresql_using="gin",
               postgresql_ops={"name_folded": "gin_trgm_ops"}),

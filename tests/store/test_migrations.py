@@ -62,6 +62,8 @@ def test_upgrade_from_empty_reaches_head_and_matches_the_models(db_url: str) -> 
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
                                     Base.metadata)
+        # SQLite's FTS5 search index (revision 0010) is not a model table: a virtual table and its shadows
+        diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("patients_search"))]
         assert diff == []
         assert set(inspect(engine).get_table_names()) >= {
             "clinicians", "patients", "encounters", "encounter_versions", "audit_events",
