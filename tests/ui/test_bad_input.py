@@ -3,6 +3,7 @@ the allowed range (the browser no longer swallows them into a red field); nothin
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from streamlit.testing.v1 import AppTest
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from exam_assistant.models import Number
 from exam_assistant.store import EncounterRepository
 from exam_assistant.store.invitations import InvitationStore
+from exam_assistant.ui.clinic_settings import settings_path
 from tests.ui.conftest import new_app, ok, start_examination, widget
 
 
@@ -49,3 +51,20 @@ def test_the_invitation_form_says_what_is_allowed(store: EncounterRepository) ->
     assert "would make the patient about 300 years old" in errors
     assert "Valid (hours): 5,000 is outside the allowed range; enter a number from 1 to 720." in errors
     assert InvitationStore(store.engine).list() == []
+
+
+def test_clinic_settings_refuse_an_out_of_range_pretest_figure_with_the_range(database: str) -> None:
+    """Settings: a default pre-test probability of 150% is refused naming the cluster and 0.5 to 99.5;
+    nothing is saved; 30% then saves."""
+    at = new_app("exam_assistant/ui/pages/settings.py")
+    field = next(n for n in at.number_input if n.label.startswith("TOS provocation cluster"))
+    field.set_value(150.0)
+    at.get("form_submit_button")[0].click()  # type: ignore[union-attr]
+    ok(at.run())
+    title = field.label.split(" (%), pack default")[0]
+    assert f"{title} (%): 150 is outside the allowed range; enter a number from 0.5 to 99.5." in _errors(at)
+    assert not settings_path(database).exists()
+    next(n for n in at.number_input if n.label.startswith("TOS provocation cluster")).set_value(30.0)
+    at.get("form_submit_button")[0].click()  # type: ignore[union-attr]
+    ok(at.run())
+    assert list(json.loads(settings_path(database).read_text())["default_pretest_probabilities"].values()) == [0.3]

@@ -13,6 +13,7 @@ from exam_assistant.protocol import ClusterEffect
 from exam_assistant.store import default_database_url
 from exam_assistant.ui import resources
 from exam_assistant.ui.access_gate import require_page
+from exam_assistant.ui.bounded import range_problem
 from exam_assistant.ui.clinic_settings import (
     SettingsError,
     load_profile,
@@ -61,17 +62,24 @@ with st.form("clinic_profile", enter_to_submit=False, border=True):
     st.caption("Used for a cluster when the clinician gives none. Leave blank to use the protocol pack's "
                "figure, shown after each name (its source is in the help).")
     pretest: dict[str, float | None] = {}
+    pretest_names: dict[str, str] = {}  # the field each rule's figure is typed in, for the messages
     for rule_id, title, effect in clusters:
         pack_default = f"{effect.pretest_probability * 100:g}%" if effect.pretest_probability else "none"
         current = profile.default_pretest_probabilities.get(rule_id)
+        # no min/max: the browser would only turn an out-of-range entry red; checked on save, with the range
         pretest[rule_id] = st.number_input(
-            f"{title} (%), pack default {pack_default}", min_value=0.5, max_value=99.5, step=1.0,
-            value=round(current * 100, 1) if current else None, placeholder="pack default",
+            f"{title} (%), pack default {pack_default}", step=1.0,
+            value=round(current * 100, 1) if current else None, placeholder="pack default (0.5 to 99.5)",
             help=md(effect.pretest_source) if effect.pretest_source else None,
         )
+        pretest_names[rule_id] = f"{title} (%)"
     saved = st.form_submit_button("Save settings", type="primary")
 
-if saved:
+out_of_range = [p for rule_id, value in pretest.items()
+                if (p := range_problem(pretest_names[rule_id], value, 0.5, 99.5))]
+if saved and out_of_range:
+    st.error("Not saved:\n" + "\n".join(f"- {md(p)}" for p in out_of_range), icon=ICON_ERROR)
+elif saved:
     folder = settings_folder(default_database_url())
     try:
         logo_path = profile.logo_path
