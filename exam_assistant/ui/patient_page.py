@@ -27,6 +27,7 @@ from exam_assistant.previsit.questionnaire import (
 from exam_assistant.store.errors import InvalidEncounterError
 from exam_assistant.store.invitations import UNAVAILABLE, Invitation, InvitationDoor, InvitationUnavailable
 from exam_assistant.ui import resources
+from exam_assistant.ui.bounded import range_problem
 from exam_assistant.ui.text import md
 
 _ANSWERS = "_previsit_answers"
@@ -86,7 +87,14 @@ def _save(token: str, invitation: Invitation, item_id: str, finding: dict[str, A
 
 
 def _on_change(token: str, invitation: Invitation, q: PatientQuestion, key: str) -> None:
-    _save(token, invitation, q.item_id, _finding(q, st.session_state.get(key)))
+    value = st.session_state.get(key)
+    if q.answer == "number" and q.item_id not in PAIN_SCALES:
+        problem = range_problem("This answer", value, q.minimum, q.maximum)
+        if problem:  # kept in the field, not saved, with what is allowed under it
+            st.session_state[f"{key}.problem"] = problem
+            return
+        st.session_state.pop(f"{key}.problem", None)
+    _save(token, invitation, q.item_id, _finding(q, value))
 
 
 def _on_region(token: str, invitation: Invitation, q: PatientQuestion) -> None:
@@ -132,8 +140,10 @@ def _question(token: str, invitation: Invitation, q: PatientQuestion) -> None:
         st.multiselect(q.text, list(names), format_func=names.__getitem__, key=key, on_change=_on_change, args=args,
                        placeholder="Choose all that apply", **hidden)
     else:
-        st.number_input(q.text, min_value=q.minimum, max_value=q.maximum, value=None, key=key,
-                        on_change=_on_change, args=args, **hidden)
+        # no min/max: the browser would only turn an out-of-range number red; _on_change says what is allowed
+        st.number_input(q.text, value=None, key=key, on_change=_on_change, args=args, **hidden)
+        if problem := st.session_state.get(f"{key}.problem"):
+            st.warning(f"{md(problem)} It was not saved.", icon=":material/warning:")
 
 
 @st.dialog("Please act now")

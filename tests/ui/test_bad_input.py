@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from exam_assistant.models import Number
 from exam_assistant.store import EncounterRepository
-from exam_assistant.store.invitations import InvitationStore
+from exam_assistant.store.invitations import InvitationStore, check_request
 from exam_assistant.ui.clinic_settings import settings_path
 from tests.ui.conftest import new_app, ok, start_examination, widget
 
@@ -68,3 +68,22 @@ def test_clinic_settings_refuse_an_out_of_range_pretest_figure_with_the_range(da
     at.get("form_submit_button")[0].click()  # type: ignore[union-attr]
     ok(at.run())
     assert list(json.loads(settings_path(database).read_text())["default_pretest_probabilities"].values()) == [0.3]
+
+
+def test_the_patients_page_says_what_is_allowed_for_a_number(store: EncounterRepository) -> None:
+    """Pre-visit page: 5,000 weeks since onset stays in the field with what is allowed under it and
+    is not saved; 6 weeks is saved and the message goes."""
+    invites = InvitationStore(store.engine)
+    created = invites.create(check_request({"patient": {"name": "Num Patient", "date_of_birth": "1980-01-01"}}),
+                             "desk")
+    at = new_app(query={"invite": created.token})
+    at.number_input(key="pv_history.duration_weeks").set_value(5000)
+    ok(at.run())
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "This answer: 5,000 is outside the allowed range; enter a number from 0 to 1,040. It was not saved." \
+        in warnings
+    assert "history.duration_weeks" not in invites.get(created.invitation.id).answers
+    at.number_input(key="pv_history.duration_weeks").set_value(6)
+    ok(at.run())
+    assert "outside the allowed range" not in " ".join(w.value for w in at.warning)
+    assert invites.get(created.invitation.id).answers["history.duration_weeks"]["value"] == 6
