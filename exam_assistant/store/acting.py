@@ -175,16 +175,20 @@ class RoleCheckedInvitations(InvitationStore):
     The patient's door (open, save, submit by token) needs no role: the token is the key."""
 
     def __init__(self, invitations: InvitationStore, user: User) -> None:
-        super().__init__(invitations.engine)
+        # scoped to the person's clinic like their encounters ("" for no clinic: reaches nothing)
+        super().__init__(invitations.engine, user.clinic if user.clinic is not None else "")
         self.user = user
         self._access = EncounterRepository(invitations.engine)  # only to log a refusal
 
-    def _allow(self, action: Action) -> str:
+    def _allow(self, action: Action, invitation_id: str | None = None) -> str:
         try:
             self.user.require(action)
         except AccessDenied:
             self._access.record_access("access_denied", self.user.label, detail=f"invitations {action}")
             raise
+        owner = self.clinic_of(invitation_id) if invitation_id is not None else None
+        if owner is not None and owner != self.clinic:  # refused below as "not found"; logged here
+            self._access.record_access("access_denied", self.user.label, detail="invitations other_clinic")
         return self.user.label
 
     def create(self, request: InvitationRequest, actor: str = "") -> CreatedInvitation:
@@ -195,11 +199,11 @@ class RoleCheckedInvitations(InvitationStore):
         return super().list(states)
 
     def get(self, invitation_id: str) -> Invitation:
-        self._allow("records")
+        self._allow("records", invitation_id)
         return super().get(invitation_id)
 
     def revoke(self, invitation_id: str, actor: str = "") -> Invitation:
-        return super().revoke(invitation_id, self._allow("records"))
+        return super().revoke(invitation_id, self._allow("records", invitation_id))
 
     def mark_imported(self, invitation_id: str, encounter_id: str, actor: str = "") -> Invitation:
-        return super().mark_imported(invitation_id, encounter_id, self._allow("records"))
+        return super().mark_imported(invitation_id, encounter_id, self._allow("records", invitation_id))

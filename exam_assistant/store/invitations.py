@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from exam_assistant.access import DEFAULT_CLINIC
 from exam_assistant.models import Choice, MultiChoice, Number, Patient, YesNo, utcnow
 from exam_assistant.store import audit
 from exam_assistant.store.engine import writer
@@ -186,7 +187,27 @@ class InvitationDoor:
 
 
 class InvitationStore(InvitationDoor):
-    """Invitations on one database: the clinic's side, plus the patient's door by token."""
+    """Invitations on one database: the clinic's side, plus the patient's door by token.
+
+    ``clinic`` scopes it like the encounter repository: None (the CLI, the single-user app) reaches
+    every clinic's invitations; a clinic id creates invitations in that clinic and lists and opens
+    only its own, another clinic's id being "not found" in the same words as a missing one.
+    """
+
+    def __init__(self, engine: Engine, clinic: str | None = None) -> None:
+        super().__init__(engine)
+        self.clinic = clinic
+
+    def _find(self, session: Session, invitation_id: str, lock: bool = False) -> InvitationRow:
+        row = session.get(InvitationRow, invitation_id, with_for_update=lock)
+        if row is None or (self.clinic is not None and row.clinic != self.clinic):
+            raise NotFoundError(f"no invitation with id {invitation_id} that you may open (not found or not allowed)")
+        return row
+
+    def clinic_of(self, invitation_id: str) -> str | None:
+        """The clinic an invitation belongs to (None when there is no such invitation)."""
+        with Session(self.engine) as session:
+            return session.scalar(select(InvitationRow.clinic).where(InvitationRow.id == invitation_id))
 
     # ------------------------------------------------------------------ clinic side
 
@@ -199,6 +220,7 @@ class InvitationStore(InvitationDoor):
             id=str(uuid.uuid4()), token_hash=token_hash(token), patient_name=request.patient.name,
             date_of_birth=request.patient.date_of_birth, state="new", created_at=now, created_by=actor,
             expires_at=now + timedelta(hours=request.expires_hours), updated_at=now, answers={},
+            clinic=self.clinic or DEFAULT_CLINIC,
         )
         with self._session() as session, session.begin():
             session.add(row)
@@ -209,7 +231,10 @@ class InvitationStore(InvitationDoor):
         """Invitations, flagged submissions first (emergency, then same day), then newest first."""
         now = utcnow()
         with Session(self.engine) as session:
-            rows = session.scalars(select(InvitationRow).order_by(InvitationRow.created_at.desc())).all()
+            query = select(InvitationRow).order_by(InvitationRow.created_at.desc())
+            if self.clinic is not None:
+                query = query.where(InvitationRow.clinic == self.clinic)
+            rows = session.scalars(query).all()
             found = [_view(r, now) for r in rows]
         if states is not None:
             found = [i for i in found if i.state in states]
@@ -219,19 +244,14 @@ class InvitationStore(InvitationDoor):
     def get(self, invitation_id: str) -> Invitation:
         """One invitation by id (clinic side); NotFoundError when there is none."""
         with Session(self.engine) as session:
-            row = session.get(InvitationRow, invitation_id)
-            if row is None:
-                raise NotFoundError(f"no invitation with id {invitation_id}")
-            return _view(row, utcnow())
+            return _view(self._find(session, invitation_id), utcnow())
 
     def revoke(self, invitation_id: str, actor: str) -> Invitation:
         """Withdraw an invitation that was not yet submitted; the link stops working at once."""
         actor = check_actor(actor)
         now = utcnow()
         with self._session() as session, session.begin():
-            row = session.get(InvitationRow, invitation_id, with_for_update=True)
-            if row is None:
-                raise NotFoundError(f"no invitation with id {invitation_id}")
+            row = self._find(session, invitation_id, lock=True)
             if row.state in ("submitted", "imported", "revoked"):
                 raise ConflictError(f"invitation {invitation_id} is {row.state} and cannot be revoked")
             row.state, row.updated_at = "revoked", now
@@ -243,9 +263,7 @@ class InvitationStore(InvitationDoor):
         actor = check_actor(actor)
         now = utcnow()
         with self._session() as session, session.begin():
-            row = session.get(InvitationRow, invitation_id, with_for_update=True)
-            if row is None:
-                raise NotFoundError(f"no invitation with id {invitation_id}")
+            row = self._find(session, invitation_id, lock=True)
             if not can_start(_view(row, now)):
                 raise ConflictError(f"invitation {invitation_id} is {_state(row, now)}; only submitted answers, "
                                     "or answers saved before the link expired, are imported")

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
-from exam_assistant.access import AccessDenied, User
+from exam_assistant.access import DEFAULT_CLINIC, AccessDenied, User
 from exam_assistant.models import utcnow
 from exam_assistant.previsit.importing import start_encounter
 from exam_assistant.store import EncounterRepository
 from exam_assistant.store.acting import RoleCheckedInvitations, RoleCheckedRepository
 from exam_assistant.store.audit import history
-from exam_assistant.store.errors import ConflictError
+from exam_assistant.store.errors import ConflictError, NotFoundError
 from exam_assistant.store.invitations import (
     InvitationDoor,
     InvitationStore,
@@ -131,3 +131,26 @@ def test_a_patient_cannot_send_a_confirmation(repo: EncounterRepository) -> None
     made = plain.create(check_request(_request()), "desk")
     saved = plain.save_answers(made.token, {"history.fever": {**YES, "reported_by": "patient", "confirmed": True}})
     assert saved.answers["history.fever"]["confirmed"] is False
+
+
+def test_invitations_are_scoped_to_the_clinicians_clinic(repo: EncounterRepository) -> None:
+    """A clinician of another clinic neither lists nor opens an invitation; its id reads as missing and is logged."""
+    plain = InvitationStore(repo.engine)
+    north = RoleCheckedInvitations(plain, User("n@clinic.example", frozenset({"clinician"}), "north"))
+    south = RoleCheckedInvitations(plain, User("s@clinic.example", frozenset({"clinician"}), "south"))
+    made = north.create(check_request(_request("North Patient")), "")
+    assert [i.patient_name for i in north.list()] == ["North Patient"]
+    assert south.list() == []
+    with pytest.raises(NotFoundError) as other:
+        south.get(made.invitation.id)
+    with pytest.raises(NotFoundError) as missing:
+        south.get("00000000-0000-0000-0000-000000000000")
+    assert str(other.value).replace(made.invitation.id, "ID") == str(missing.value).replace(
+        "00000000-0000-0000-0000-000000000000", "ID")
+    with pytest.raises(NotFoundError):
+        south.revoke(made.invitation.id, "")
+    assert north.get(made.invitation.id).state == "new"
+    denied = [e.detail for e in history(repo.engine) if e.event == "access_denied"]
+    assert denied == ["invitations other_clinic", "invitations other_clinic"]
+    assert plain.clinic_of(made.invitation.id) == "north"
+    assert plain.clinic_of(plain.create(check_request(_request()), "desk").invitation.id) == DEFAULT_CLINIC
