@@ -87,3 +87,17 @@ def test_the_patients_page_says_what_is_allowed_for_a_number(store: EncounterRep
     ok(at.run())
     assert "outside the allowed range" not in " ".join(w.value for w in at.warning)
     assert invites.get(created.invitation.id).answers["history.duration_weeks"]["value"] == 6
+
+
+def test_encounter_search_takes_old_dates_and_says_when_the_range_is_backwards(store: EncounterRepository) -> None:
+    """Visits from 2001 can be typed (the default limits were ten years back); a 'from' after the
+    'until' says so instead of silently finding nothing."""
+    at = new_app("exam_assistant/ui/pages/encounters.py")
+    since = next(d for d in at.date_input if d.label == "Visits from")
+    assert since.min < date(1900, 1, 1) and since.max > date(2100, 1, 1)
+    since.set_value(date(2001, 5, 1))
+    next(d for d in at.date_input if d.label == "Visits until").set_value(date(2000, 5, 1))
+    next(b for b in at.button if b.label == "Search").click()
+    ok(at.run())
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "Visits from (01/05/2001) is after Visits until (01/05/2000)" in warnings

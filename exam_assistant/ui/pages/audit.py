@@ -9,6 +9,7 @@ from exam_assistant.store.audit_chain import AuditKeyError
 from exam_assistant.store.audit_query import AuditFilters, events_csv, search
 from exam_assistant.ui import resources
 from exam_assistant.ui.access_gate import require_page
+from exam_assistant.ui.bounded import ANY_DATE_MAX, ANY_DATE_MIN
 from exam_assistant.ui.text import md
 
 require_page("audit")
@@ -22,7 +23,9 @@ with st.form("audit_filters", enter_to_submit=False):
     kinds = first.multiselect("Events", list(EVENTS), placeholder="every event")
     actor = first.text_input("Actor contains", max_chars=100)
     encounter = second.text_input("Encounter id", max_chars=36)
-    days = second.date_input("Between", value=[], max_value=date.today(), format="YYYY-MM-DD")
+    # any date can be typed (the default limits, ten years back, only turned older dates red)
+    days = second.date_input("Between", value=[], min_value=ANY_DATE_MIN, max_value=ANY_DATE_MAX,
+                             format="YYYY-MM-DD")
     st.form_submit_button("Filter")
 
 span = list(days) if isinstance(days, (list, tuple)) else [days]

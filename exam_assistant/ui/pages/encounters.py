@@ -12,11 +12,12 @@ from exam_assistant.store import ConflictError, EncounterFilters, EncounterRepos
 from exam_assistant.store.export import encounters_frame
 from exam_assistant.ui import resources
 from exam_assistant.ui.access_gate import require_page
+from exam_assistant.ui.bounded import ANY_DATE_MAX, ANY_DATE_MIN, shown_date
 from exam_assistant.ui.invite_form import invite_form
 from exam_assistant.ui.nav import open_in_exam
 from exam_assistant.ui.paging import keyset_page, paging_buttons
 from exam_assistant.ui.session import signed_in_user
-from exam_assistant.ui.text import md
+from exam_assistant.ui.text import ICON_WARNING, md
 
 STATUS = {"any": "Any", "draft": "Draft", "final": "Final"}
 clock = resources.clinic_profile().clock()  # the clinic's time zone and date format
@@ -36,9 +37,15 @@ with st.form("encounter_search", enter_to_submit=False, border=True):
     clinician = b.text_input("Clinician", max_chars=300)
     status = c.selectbox("Status", list(STATUS), format_func=STATUS.__getitem__)
     d, e = st.columns(2)
-    since = d.date_input("Visits from", value=None, format="DD/MM/YYYY")
-    until = e.date_input("Visits until", value=None, format="DD/MM/YYYY")
+    # any date can be typed (the default limits, ten years either side, only turned older dates red)
+    since = d.date_input("Visits from", value=None, format="DD/MM/YYYY", min_value=ANY_DATE_MIN,
+                         max_value=ANY_DATE_MAX)
+    until = e.date_input("Visits until", value=None, format="DD/MM/YYYY", min_value=ANY_DATE_MIN,
+                         max_value=ANY_DATE_MAX)
     st.form_submit_button("Search", type="primary")
+if isinstance(since, date) and isinstance(until, date) and since > until:
+    st.warning(f"Visits from ({shown_date(since)}) is after Visits until ({shown_date(until)}), so no visit "
+               "can match: swap the two dates.", icon=ICON_WARNING)
 
 filters = EncounterFilters(
     patient=patient or None, clinician=clinician or None,
