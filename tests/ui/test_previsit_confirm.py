@@ -96,3 +96,16 @@ def test_a_confirmation_without_the_patients_mark_is_refused_by_the_store(store:
     data["findings"]["history.fever"]["confirmed"] = True
     with pytest.raises(InvalidEncounterError, match=r"history\.fever"):
         store.save_draft(data, stored.version, "dr")
+
+
+def test_the_red_flag_banner_names_an_unconfirmed_patient_answer_until_it_is_confirmed(
+    store: EncounterRepository,
+) -> None:
+    """An EMERGENCY raised by the patient's pre-visit answer says '(patient-reported)' in the banner; confirmed, it does not."""
+    eid = stored_draft(store, {"history.abrupt_severe_pain": {"kind": "yes_no", "value": "yes", **PATIENT}})
+    at = _open(eid)
+    banner = " ".join(plain(e.value) for e in at.error)
+    assert "EMERGENCY" in banner and "maximal at onset) (patient-reported): yes" in banner
+    at.button(key="ea.confirm.history.abrupt_severe_pain").click().run()
+    banner = " ".join(plain(e.value) for e in ok(_open(eid)).error)
+    assert "EMERGENCY" in banner and "(patient-reported)" not in banner

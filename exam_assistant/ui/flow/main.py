@@ -95,7 +95,7 @@ def exam_flow(
     with container if container is not None else st.container():
         scroll_to_top_on_step_change(flow)
         urgency_bar(flow)
-        red_flag_banner(flow.assessment)
+        red_flag_banner(flow.assessment, flow.encounter)
         possible_emergency(flow.assessment)
         _notices(flow)
         save_status(flow)

@@ -9,29 +9,37 @@ from __future__ import annotations
 import streamlit as st
 
 from exam_assistant.engine.assessment import Assessment, RedFlag
+from exam_assistant.models import Encounter
+from exam_assistant.previsit.confirm import marked
 from exam_assistant.ui.text import TIER_ICON, md, tier_label
 
 BOX = {"EMERGENCY": st.error, "SAME_DAY": st.error, "URGENT": st.warning, "ROUTINE": st.info}
 
 
-def _triggers(flag: RedFlag) -> str:
-    parts = [f"{md(t.label)}: {md(t.value)}" if t.value else md(t.label) for t in flag.triggered_by]
+def _triggers(flag: RedFlag, encounter: Encounter | None) -> str:
+    """The findings that raised the flag; a patient's unconfirmed pre-visit answer says so."""
+    findings = encounter.findings if encounter is not None else {}
+    parts = []
+    for t in flag.triggered_by:
+        label = md(marked(t.label, findings.get(t.item)))
+        parts.append(f"{label}: {md(t.value)}" if t.value else label)
     return "; ".join(parts) or "the findings recorded"
 
 
-def _flag_text(flag: RedFlag) -> str:
+def _flag_text(flag: RedFlag, encounter: Encounter | None) -> str:
     return (
         f"**{tier_label(flag.tier)}: {md(flag.title)}**  \n"
         f"**Action:** {md(flag.action)}  \n"
-        f"Raised by: {_triggers(flag)} (rule {md(flag.id)})"
+        f"Raised by: {_triggers(flag, encounter)} (rule {md(flag.id)})"
     )
 
 
-def red_flag_banner(assessment: Assessment | None) -> None:
+def red_flag_banner(assessment: Assessment | None, encounter: Encounter | None = None) -> None:
     """Draw the banner for every raised red flag, most urgent first (nothing when none).
 
     Every EMERGENCY flag goes into one stop-the-examination box headed by the instruction to
-    stop; each lower tier flag follows in its own box.
+    stop; each lower tier flag follows in its own box. With the encounter, a flag raised by the
+    patient's unconfirmed pre-visit answer names it "(patient-reported)".
     """
     if assessment is None or not assessment.red_flags:
         return
@@ -40,10 +48,10 @@ def red_flag_banner(assessment: Assessment | None) -> None:
         if emergencies:
             st.error(
                 f"## {TIER_ICON['EMERGENCY']} EMERGENCY: stop the examination\n"
-                + "\n\n".join(_flag_text(f) for f in emergencies)
+                + "\n\n".join(_flag_text(f, encounter) for f in emergencies)
                 + "\n\nRoutine tests, imaging and treatment suggestions are held back until the "
                 "emergency is dealt with. Record only what the emergency action needs.",
             )
         for flag in assessment.red_flags:
             if flag.tier != "EMERGENCY":
-                BOX[flag.tier](_flag_text(flag))
+                BOX[flag.tier](_flag_text(flag, encounter))
