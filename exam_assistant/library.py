@@ -27,7 +27,6 @@ from exam_assistant.condition_guide import ConditionGuideEntry, entry_problems
 from exam_assistant.errors import Problem
 from exam_assistant.exercises import Exercise, exercise_problems
 from exam_assistant.protocol import (
-    RANK_GROUPS,
     ClusterEffect,
     ContraindicateEffect,
     DecisionEffect,
