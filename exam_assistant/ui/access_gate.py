@@ -26,6 +26,7 @@ from exam_assistant.access import (
     user_from_claims,
 )
 from exam_assistant.ui import resources
+from exam_assistant.ui.text import md
 
 PAGE_ACTIONS: dict[str, Action] = {
     "": "records", "continue": "records", "encounters": "review", "conditions": "library",
@@ -99,11 +100,13 @@ def current_user() -> User | None:
             store.record_access("access_denied", user.label, detail="no_role")
         st.session_state[_LOGGED] = True
     with st.sidebar:
-        st.caption(f"Signed in as {user.label} ({', '.join(sorted(user.roles)) or 'no role'})")
+        # the label comes from the identity provider: shown as typed, never as markdown or a link
+        st.caption(f"Signed in as {md(user.label)} ({', '.join(sorted(user.roles)) or 'no role'})")
         st.button("Sign out", on_click=st.logout)
     if not user.roles:
         st.title("No access yet")
-        st.write(f"You are signed in as {user.label}, but no role is assigned to you. Ask your administrator.")
+        st.markdown(f"You are signed in as {md(user.label)}, but no role is assigned to you. "
+                    "Ask your administrator.")
         st.stop()
     return user
 
