@@ -69,5 +69,13 @@ def next_step(page: Page, then: str) -> None:
     click_and_wait(page, NEXT, then)
 
 
+def open_step(page: Page, step: str, then: str) -> None:
+    """Open a step from the progress bar (e.g. "3. Protocols") and wait for its heading ``then``.
+    The history's Next skips the choice step when the history suggests protocols."""
+    page.get_by_role("radiogroup", name="Examination step").get_by_role("radio", name=step).click()
+    expect(page.get_by_role("heading", name=then, exact=True)).to_be_visible()
+    wait_idle(page)
+
+
 def sidebar_text(page: Page) -> str:
     return page.get_by_test_id("stSidebar").inner_text()

@@ -15,6 +15,7 @@ from exam_assistant.library import cached_library
 from tests.e2e.actions import (
     new_patient,
     next_step,
+    open_step,
     pick,
     radio,
     reproduced,
@@ -45,7 +46,7 @@ def test_whole_thoracic_outlet_examination_to_the_pdf(app_server: AppServer, pag
     new_patient(page, app_server.url, "Tess Outlet")
     shot(page, "tos_1_history")
     _tos_history(page)
-    next_step(page, "Choose the examination")
+    open_step(page, "3. Protocols", "Choose the examination")
     expect(page.get_by_role("checkbox", name="Thoracic outlet syndrome tests · suggested")).to_be_checked()
     shot(page, "tos_2_choose")
     next_step(page, "Thoracic outlet syndrome tests")
@@ -65,11 +66,7 @@ def test_whole_thoracic_outlet_examination_to_the_pdf(app_server: AppServer, pag
     next_step(page, "Summary and assessment")
     expect(page.get_by_text("3 or more manoeuvres reproduce symptoms").first).to_be_visible()
     shot(page, "tos_4_summary")
-    next_step(page, "Finish")
-    page.get_by_text("I have reviewed the findings and the assessment").click()
-    expect(page.get_by_role("checkbox", name="I have reviewed the findings and the assessment")).to_be_checked()
-    wait_idle(page)
-    page.get_by_role("button", name="Finalise the note").click()
+    page.get_by_role("button", name="Finalise the note").click()  # one click, at the end of the summary
     expect(page.get_by_text("The note is final").first).to_be_visible()
     wait_idle(page)
     with page.expect_download() as download:
@@ -86,7 +83,7 @@ def test_refresh_halfway_loses_nothing(app_server: AppServer, page: Page) -> Non
     """After a reload the same step opens with every answer and test result still recorded."""
     encounter_id = new_patient(page, app_server.url, "Rhea Fresh")
     _tos_history(page)
-    next_step(page, "Choose the examination")
+    open_step(page, "3. Protocols", "Choose the examination")
     next_step(page, "Thoracic outlet syndrome tests")
     pick(page, "Roos elevated arm stress test (EAST), right", "Positive")
     reproduced(page, "Roos elevated arm stress test (EAST)", "right", "Heaviness or weakness of the arm")
@@ -158,7 +155,7 @@ def test_server_restart_resumes_the_draft(new_context: Callable[[], object]) -> 
         try:
             new_patient(page, server.url, "Remy Restart")
             pick(page, label("history.fever"), "Yes")
-            next_step(page, "Choose the examination")
+            open_step(page, "3. Protocols", "Choose the examination")
             link = page.url.replace(server.url, "")
         finally:
             stop_app(server)
@@ -176,7 +173,7 @@ def test_neuro_screen_by_level_with_the_figure(app_server: AppServer, page: Page
     """neuro: "C5 normal" fills that level; a reduced C6 shows in the figure's caption and the level."""
     new_patient(page, app_server.url, "Nico Root")
     pick(page, label("history.paraesthesia"), "Yes")
-    next_step(page, "Choose the examination")
+    open_step(page, "3. Protocols", "Choose the examination")
     page.get_by_text("Cervical radiculopathy tests · suggested").click()
     expect(page.get_by_role("checkbox", name="Cervical radiculopathy tests · suggested")).not_to_be_checked()
     wait_idle(page)

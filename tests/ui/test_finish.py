@@ -48,8 +48,6 @@ def test_clinical_notes_are_saved(store: EncounterRepository) -> None:
 def test_finalising_without_a_registered_clinician_is_refused_in_plain_words(store: EncounterRepository) -> None:
     """The note names Dr Grey without a registration number and Settings has no signer: refused, kept."""
     encounter_id, at = _at_finish(store)
-    at.checkbox[0].check()
-    ok(at.run())
     button(at, "Finalise the note").click()
     ok(at.run())
     assert store.get(encounter_id).status == "draft"
@@ -61,9 +59,7 @@ def test_finalising_makes_the_note_read_only(store: EncounterRepository) -> None
     clinician entered once in Settings signs, and the PDF is frozen with the note."""
     save_signer(Clinician(name="Dr Grey", registration_number="HCPC PH123456"), signer_path())
     encounter_id, at = _at_finish(store)
-    assert button(at, "Finalise the note").disabled
-    at.checkbox[0].check()
-    ok(at.run())
+    assert "reviewed the findings and the assessment" in page_text(at)  # what the one click attests
     button(at, "Finalise the note").click()
     ok(at.run())
     assert store.get(encounter_id).status == "final"
@@ -157,16 +153,12 @@ def test_an_amendment_finalised_in_the_app_names_the_note_it_replaces(store: Enc
     """Finalise, amend, finalise again: the amendment's frozen PDF carries the first note's hash."""
     save_signer(Clinician(name="Dr Grey", registration_number="HCPC PH123456"), signer_path())
     first_id, at = _at_finish(store)
-    at.checkbox[0].check()
-    ok(at.run())
     button(at, "Finalise the note").click()
     ok(at.run())
     button(at, "Amend this note").click()
     ok(at.run())
     amendment_id = current_id(at)
     go_to_step(at, steps.FINISH)
-    at.checkbox[0].check()
-    ok(at.run())
     button(at, "Finalise the note").click()
     ok(at.run())
     first, second = store.frozen_note(first_id), store.frozen_note(amendment_id)

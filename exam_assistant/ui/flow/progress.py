@@ -9,8 +9,13 @@ from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import steps
 from exam_assistant.ui.flow.choose import commit_choice
 from exam_assistant.ui.session import Flow
+from exam_assistant.ui.text import md
 
 MAX_TITLE = 24
+# Keyboard entry for the common path. Alt+letter: no browser or text-field meaning on Linux and
+# Windows (Ctrl+Enter commits a text area; Alt+Left is the browser's Back).
+NEXT_KEY = "Alt+N"
+BACK_KEY = "Alt+B"
 
 
 def short_title(step: steps.Step) -> str:
@@ -46,6 +51,34 @@ def go_to(prefix: str, store: EncounterRepository, library: Library, step_id: st
     flow.go(step_id)
 
 
+def examine_suggested(prefix: str, store: EncounterRepository, library: Library) -> None:
+    """Callback: from the history straight to the first suggested protocol, with every suggested
+    protocol chosen (the choice step stays in the progress bar to change it)."""
+    flow = Flow(prefix, store, library)
+    enc, assessment = flow.encounter, flow.assessment
+    if enc is None or assessment is None or flow.read_only:
+        return
+    suggested = {s.pack for s in steps.suggestions(enc, assessment, library)}
+    updated = steps.with_protocols(enc, library, suggested)
+    chosen = steps.chosen_packs(updated, library)
+    target = steps.EXAM_PREFIX + chosen[0].pack.id if chosen else steps.PROTOCOLS
+    if updated.protocols != enc.protocols:
+        flow.save(updated, step=target)
+    else:
+        flow.go(target)
+
+
+def suggested_titles(flow: Flow) -> list[str]:
+    """The protocols the history suggests, while none is chosen yet (else nothing): the history's
+    Next button then examines them without a stop at the choice step."""
+    enc, assessment = flow.encounter, flow.assessment
+    if enc is None or assessment is None or flow.read_only or steps.chosen_packs(enc, flow.library):
+        return []
+    wanted = {s.pack for s in steps.suggestions(enc, assessment, flow.library)}
+    return [short_title(steps.Step(p.pack.id, p.pack.title)) for p in steps.optional_packs(flow.library)
+            if p.pack.id in wanted]
+
+
 def progress(flow: Flow, all_steps: list[steps.Step], index: int) -> None:
     """A segmented control of every step, the current one selected."""
     titles = {s.id: f"{n}. {short_title(s)}" for n, s in enumerate(all_steps, 1)}
@@ -59,12 +92,22 @@ def progress(flow: Flow, all_steps: list[steps.Step], index: int) -> None:
 
 def nav_buttons(flow: Flow, all_steps: list[steps.Step], index: int) -> None:
     args = (flow.prefix, flow.store, flow.library)
-    back, _, forward = st.columns([1, 2, 1])
+    back, middle, forward = st.columns([1, 2, 1])
     if index > 0:
         back.button(f"← {short_title(all_steps[index - 1])}", on_click=go_to, args=(*args, "", -1),
-                    key=flow.key("back"), width="stretch")
-    if index < len(all_steps) - 1:
-        nxt = all_steps[index + 1]
-        text = "Examine the chosen protocols →" if all_steps[index].id == steps.PROTOCOLS else f"Next: {short_title(nxt)} →"
-        forward.button(text, type="primary", on_click=go_to, args=(*args, "", 1),
-                       key=flow.key("next"), width="stretch")
+                    key=flow.key("back"), width="stretch", shortcut=BACK_KEY)
+    if index >= len(all_steps) - 1:
+        return
+    current = all_steps[index].id
+    suggested = suggested_titles(flow) if current == steps.HISTORY else []
+    if suggested:
+        forward.button(f"Next: examine the {len(suggested)} suggested →" if len(suggested) > 1
+                       else f"Next: {suggested[0]} →", type="primary", on_click=examine_suggested, args=args,
+                       key=flow.key("next"), width="stretch", shortcut=NEXT_KEY)
+        middle.caption("Next examines what the history suggests: " + md("; ".join(suggested))
+                       + ". To change the choice, open “3. Protocols” above.")
+        return
+    nxt = all_steps[index + 1]
+    text = "Examine the chosen protocols →" if current == steps.PROTOCOLS else f"Next: {short_title(nxt)} →"
+    forward.button(text, type="primary", on_click=go_to, args=(*args, "", 1),
+                   key=flow.key("next"), width="stretch", shortcut=NEXT_KEY)

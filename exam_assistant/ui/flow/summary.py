@@ -73,6 +73,8 @@ def summary_step(flow: Flow) -> None:
                 st.number_input(f"Pre-test probability (%) for {c.title}", min_value=0.5, max_value=99.5,
                                 step=1.0, key=key, on_change=on_pretest, args=(flow.prefix, flow.store, flow.library, c.id))
     notes_fragment(flow.prefix, flow.store, flow.library)
+    st.markdown("#### Finish")
+    finish_panel(flow)
 
 
 def build_note(encounter: Encounter, library: Library, profile: ClinicProfile,
@@ -147,18 +149,25 @@ def start_new_version(prefix: str, store: EncounterRepository, library: Library,
                        else "Follow-up visit started from the previous one."))
 
 
-def finish_step(flow: Flow) -> None:
+FINALISE = "Finalise the note"
+FINALISE_HELP = ("Finalising says you have reviewed the findings and the assessment. A final note can no longer "
+                 "change; a correction is made as an amendment, and both are kept.")
+
+
+def finish_panel(flow: Flow) -> None:
+    """Finalise (one click: the button says what it attests) and, once final, the downloads.
+
+    Drawn at the end of the summary, where the clinician has just read the assessment, and on
+    the Finish step."""
     enc = flow.encounter
     if enc is None:
         return
-    st.subheader("Finish")
     args = (flow.prefix, flow.store, flow.library)
     if enc.status == "draft":
-        st.markdown("Check the summary, then finalise. A final note can no longer change; "
-                    "a correction is made as an amendment, and both are kept.")
-        sure = st.checkbox("I have reviewed the findings and the assessment", key=flow.key(f"review.{enc.id}"))
-        st.button("Finalise the note", type="primary", disabled=not sure, on_click=finalise, args=args,
-                  key=flow.key("finalise"))
+        st.caption("Finalising confirms you have reviewed the findings and the assessment. A final note can "
+                   "no longer change; a correction is made as an amendment, and both are kept.")
+        st.button(FINALISE, type="primary", on_click=finalise, args=args, key=flow.key("finalise"),
+                  help=FINALISE_HELP)
     else:
         when = clinic_profile().clock().when(enc.finalised_at) if enc.finalised_at else ""
         st.success(f"Final note, finalised {when}.", icon=ICON_DONE)
@@ -168,23 +177,34 @@ def finish_step(flow: Flow) -> None:
                        f"every download returns it unchanged. SHA-256 `{frozen.sha256}`")
     build = pdf_builder(flow)
     name = f"exam-note-{enc.visit_date.isoformat()}-{str(enc.id)[:8]}{'' if enc.status == 'final' else '-draft'}.pdf"
+    row = st.columns(3 if enc.status == "final" else 2)
     if build is not None:
-        st.download_button("Download the note (PDF)" if enc.status == "final" else "Download a draft PDF",
-                           data=build, file_name=name, mime="application/pdf", on_click="ignore",
-                           type="primary" if enc.status == "final" else "secondary", key=flow.key("pdf"))
-    from reports.handout import handout_builder  # reportlab only when the finish step shows
+        row[0].download_button("Download the note (PDF)" if enc.status == "final" else "Download a draft PDF",
+                               data=build, file_name=name, mime="application/pdf", on_click="ignore",
+                               type="primary" if enc.status == "final" else "secondary", key=flow.key("pdf"),
+                               width="stretch")
+    from reports.handout import handout_builder  # reportlab only when the finish panel shows
 
-    st.download_button("Download the patient handout (PDF)", data=handout_builder(enc, flow.library, clinic_profile()),
-                       file_name=f"patient-handout-{enc.visit_date.isoformat()}.pdf", mime="application/pdf",
-                       on_click="ignore", key=flow.key("handout"),
-                       help="One or two pages in plain words for the patient to take home")
+    row[1].download_button("Download the patient handout (PDF)",
+                           data=handout_builder(enc, flow.library, clinic_profile()),
+                           file_name=f"patient-handout-{enc.visit_date.isoformat()}.pdf", mime="application/pdf",
+                           on_click="ignore", key=flow.key("handout"), width="stretch",
+                           help="One or two pages in plain words for the patient to take home")
     if enc.status == "final":
         # Imported here: fhir.resources is only needed once a note is final, not on every page load.
         from exam_assistant.fhir.download import bundle_builder, bundle_filename
 
-        st.download_button("Download as FHIR R4 (JSON)", file_name=bundle_filename(enc), mime="application/fhir+json",
-                           data=bundle_builder(enc, flow.library, clinic_profile(), flow.store, flow.actor()),
-                           on_click="ignore", key=flow.key("fhir"),
-                           help="The note as structured data (FHIR R4 document Bundle) for an EHR or registry")
+        row[2].download_button("Download as FHIR R4 (JSON)", file_name=bundle_filename(enc),
+                               mime="application/fhir+json", width="stretch",
+                               data=bundle_builder(enc, flow.library, clinic_profile(), flow.store, flow.actor()),
+                               on_click="ignore", key=flow.key("fhir"),
+                               help="The note as structured data (FHIR R4 document Bundle) for an EHR or registry")
         st.button("Start a follow-up visit", on_click=start_new_version, args=(*args, "follow_up"),
                   key=flow.key("follow_up"), help="A new draft carrying over the patient, clinician and history")
+
+
+def finish_step(flow: Flow) -> None:
+    if flow.encounter is None:
+        return
+    st.subheader("Finish")
+    finish_panel(flow)

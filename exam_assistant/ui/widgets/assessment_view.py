@@ -1,10 +1,11 @@
-"""The full assessment, each entry with its rule, its reason and its sources ("why?")."""
+"""The full assessment, each entry with its rule, its reason and its sources ("why?"), in the
+order a clinician acts on it (see :func:`assessment_view`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from exam_assistant.engine.assessment import Assessment, ClusterResult, ImagingSuggestion
+from exam_assistant.engine.assessment import Assessment, ClusterResult, DifferentialEntry, ImagingSuggestion
 from exam_assistant.engine.policy import held_back_lines
 from exam_assistant.library import Library
 from exam_assistant.ui.text import ICON_BLOCKED, humanise, md, percent, tier_label
@@ -20,12 +21,24 @@ def _why(rule_id: str, reason: str, refs: list[str], library: Library) -> None:
             st.caption(reference_line(key, library))
 
 
-def _cluster(c: ClusterResult, library: Library) -> None:
-    st.markdown(f"**{md(c.title)}** ({md(humanise(c.target))})")
-    st.markdown(
-        f"{c.positive} positive · {c.negative} negative · {c.not_tested} not tested of {c.total}"
-        + (f" · band: **{md(c.band)}**" if c.band else "")
-    )
+def _sources(reason: str, refs: list[str], library: Library) -> None:
+    """A rule's reason and sources, for use inside an expander (expanders do not nest)."""
+    st.markdown(md(reason))
+    for key in refs:
+        st.caption(reference_line(key, library))
+
+
+def _cluster_line(c: ClusterResult) -> str:
+    line = (f"**{md(c.title)}** ({md(humanise(c.target))}): {c.positive} positive · {c.negative} negative · "
+            f"{c.not_tested} not tested of {c.total}")
+    if c.band:
+        line += f" · **{md(c.band)}**"
+    if c.posttest_probability is not None and (c.lr_positive is not None or c.lr_negative is not None):
+        line += f" · post-test {percent(c.posttest_probability)}"
+    return line
+
+
+def _cluster_details(c: ClusterResult, library: Library) -> None:
     st.markdown(md(c.interpretation))
     if c.lr_positive is not None or c.lr_negative is not None:
         lr = c.lr_positive if c.lr_positive is not None else c.lr_negative
@@ -38,7 +51,7 @@ def _cluster(c: ClusterResult, library: Library) -> None:
         st.caption(f"Figure {md(c.verification)}: check against the primary source.")
     if c.caveat:
         st.warning(f"Caveat: {md(c.caveat)}")
-    _why(c.id, c.reason, c.references, library)
+    _sources(c.reason, c.references, library)
 
 
 def _imaging(i: ImagingSuggestion, library: Library) -> None:
@@ -54,7 +67,8 @@ def _imaging(i: ImagingSuggestion, library: Library) -> None:
     _why(i.id, i.reason, i.references, library)
 
 
-def assessment_view(a: Assessment, library: Library) -> None:
+def _urgency(a: Assessment, library: Library) -> None:
+    """Urgency, red flags, what not to do and the tests not to perform: first, never folded."""
     st.markdown(f"**Urgency:** {tier_label(a.urgency)}  \n{md(a.headline)}")
     for flag in a.red_flags:
         st.markdown(f"**{tier_label(flag.tier)}: {md(flag.title)}** — {md(flag.action)}")
@@ -62,42 +76,41 @@ def assessment_view(a: Assessment, library: Library) -> None:
         for dx_id in flag.suggests:
             condition_link(dx_id, library)
     do_not(a)
-    if a.decisions:
-        st.markdown("##### Decision rules and points scores")
-        for d in a.decisions:
-            outcome = d.outcome or "incomplete: more findings needed"
-            score = f" (score {d.score:g})" if d.score is not None else ""
-            st.markdown(f"**{md(d.title)}**{score}: {md(outcome)}")
-            if d.missing:
-                st.caption("Still needed: " + md(", ".join(d.missing)))
-            _why(d.id, d.reason, d.references, library)
-    if a.clusters:
-        st.markdown("##### Test clusters")
-        for c in a.clusters:
-            with st.container(border=True):
-                _cluster(c, library)
+    if a.contraindications:
+        st.markdown("##### Tests not to be performed")
+        for ci in a.contraindications:
+            label = library.items[ci.item].label if ci.item in library.items else ci.item
+            st.markdown(f"- {ICON_BLOCKED} {md(label)}: {md(ci.why)}")
+
+
+def _diagnosis(entry: DifferentialEntry, n: int, library: Library) -> None:
+    st.markdown(f"{n}. **{md(entry.name)}** ({tier_label(entry.tier)})")
+    st.caption("For: " + md("; ".join(e.finding for e in entry.for_))
+               + ("  \nAgainst: " + md("; ".join(e.finding for e in entry.against)) if entry.against else ""))
+    condition_link(entry.id, library)
+
+
+def _working_diagnosis(a: Assessment, library: Library) -> None:
+    """The leading diagnosis and the root level, then the rest of the differential."""
+    if not a.differential and a.level is None:
+        return
+    st.markdown("##### Working diagnosis")
+    if a.differential:
+        _diagnosis(a.differential[0], 1, library)
     if a.level is not None:
-        st.markdown("##### Root level")
         lv = a.level
-        st.markdown(f"**{md(lv.level)} {md(lv.side)}** ({md(lv.confidence)}): "
+        st.markdown(f"Root level: **{md(lv.level)} {md(lv.side)}** ({md(lv.confidence)}): "
                     + md("; ".join(f"{f.label} {f.value}" for f in lv.supporting)))
         for la in lv.lookalikes:
             st.caption(f"Look-alike: {md(la.condition)}: {md(la.distinguish)}")
         _why(lv.id, lv.reason, lv.references, library)
-    if a.scores:
-        st.markdown("##### Outcome scores")
-        for s in a.scores:
-            value = "—" if s.value is None else f"{s.value:g} / {s.maximum:g}"
-            st.markdown(f"**{md(s.title)}**: {value}" + (f" ({md(s.band)})" if s.band else "")
-                        + f" · {s.answered} of {s.total} answered")
-            st.caption(md(s.note))
-    if a.differential:
-        st.markdown("##### Differential")
-        for n, entry in enumerate(a.differential, 1):
-            st.markdown(f"{n}. **{md(entry.name)}** ({tier_label(entry.tier)})")
-            st.caption("For: " + md("; ".join(e.finding for e in entry.for_))
-                       + ("  \nAgainst: " + md("; ".join(e.finding for e in entry.against)) if entry.against else ""))
-            condition_link(entry.id, library)
+    if len(a.differential) > 1:
+        st.markdown("##### Also in the differential")
+        for n, entry in enumerate(a.differential[1:], 2):
+            _diagnosis(entry, n, library)
+
+
+def _plan(a: Assessment, library: Library) -> None:
     if a.imaging:
         st.markdown("##### Imaging")
         for i in a.imaging:
@@ -112,12 +125,42 @@ def assessment_view(a: Assessment, library: Library) -> None:
                 for caution in step.cautions:
                     st.caption(f"Caution: {md(caution)}")
             _why(t.id, t.reason, t.references, library)
-    if a.contraindications:
-        st.markdown("##### Tests not to be performed")
-        for ci in a.contraindications:
-            label = library.items[ci.item].label if ci.item in library.items else ci.item
-            st.markdown(f"- {ICON_BLOCKED} {md(label)}: {md(ci.why)}")
     held_back(a)
+
+
+def _supporting(a: Assessment, library: Library) -> None:
+    """Decision rules, test clusters and scores: one line each, how each was reached (caveats,
+    likelihood ratios, reasons and sources) folded under it."""
+    if not (a.decisions or a.clusters or a.scores):
+        return
+    st.markdown("##### Decision rules, test clusters and scores")
+    for d in a.decisions:
+        outcome = d.outcome or "incomplete: more findings needed"
+        score = f" (score {d.score:g})" if d.score is not None else ""
+        st.markdown(f"**{md(d.title)}**{score}: {md(outcome)}")
+        if d.missing:
+            st.caption("Still needed: " + md(", ".join(d.missing)))
+        with st.expander(f"How it was reached (rule {d.id})"):
+            _sources(d.reason, d.references, library)
+    for c in a.clusters:
+        st.markdown(_cluster_line(c))
+        with st.expander(f"Interpretation, caveat and sources (rule {c.id})"):
+            _cluster_details(c, library)
+    for s in a.scores:
+        value = "—" if s.value is None else f"{s.value:g} / {s.maximum:g}"
+        st.markdown(f"**{md(s.title)}**: {value}" + (f" ({md(s.band)})" if s.band else "")
+                    + f" · {s.answered} of {s.total} answered")
+        st.caption(md(s.note))
+
+
+def assessment_view(a: Assessment, library: Library) -> None:
+    """The assessment in the order a clinician acts on it: urgency and red flags (with what not
+    to do), the working diagnosis, imaging and the plan; the rules, clusters and scores behind
+    them last, their long explanations folded. Red flags and "Do not" lines are never folded."""
+    _urgency(a, library)
+    _working_diagnosis(a, library)
+    _plan(a, library)
+    _supporting(a, library)
 
 
 def do_not(a: Assessment) -> None:

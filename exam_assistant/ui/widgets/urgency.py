@@ -25,6 +25,7 @@ from exam_assistant.ui.text import TIER_ICON, md, tier_label
 TO_NOTE = "Stop here: go to the summary and record the note"
 DIALOG_TO_NOTE = "Go to the summary and record the note"
 DIALOG_CLOSE = "I have read this: close"
+TO_NOTE_KEY = "Alt+S"  # the way to the note from the keyboard, on every step while it shows
 
 # Pinned under Streamlit's fixed header (3.75rem) inside the scrolling main block. The keyed
 # container sits in a layout wrapper of its own size, so the wrapper is what sticks. Only the
@@ -92,7 +93,7 @@ def urgency_bar(flow: Flow) -> None:
         if assessment.stop_examination and flow.step not in (steps.SUMMARY, steps.FINISH):
             from exam_assistant.ui.flow.progress import go_to  # the flow package imports this module
 
-            st.button(TO_NOTE, type="primary", key=flow.key("to_summary"),
+            st.button(TO_NOTE, type="primary", key=flow.key("to_summary"), shortcut=TO_NOTE_KEY,
                       on_click=go_to, args=(flow.prefix, flow.store, flow.library, steps.SUMMARY))
 
 
