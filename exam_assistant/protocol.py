@@ -218,6 +218,9 @@ class Section(Strict):
     items: Annotated[list[Item], Field(min_length=1)]
 
 
+RankGroup = Literal["structural", "red_flag"]
+
+
 class Diagnosis(Strict):
     """A condition the differential can rank."""
 
@@ -233,6 +236,17 @@ class Diagnosis(Strict):
         "(a design weight); without it only a raised red flag that suggests it makes it suspected",
     )
     policy: AdvicePolicy | None = Field(default=None, description="what a suspected diagnosis holds back or forbids")
+    structural: bool = Field(
+        default=False,
+        description="a lesion of an identifiable structure (disc, nerve root or ganglion, cord, bone, joint, nerve, "
+        "vessel); a diagnosis with ranks_below: [structural] is listed under it",
+    )
+    ranks_below: list[RankGroup] = Field(
+        default_factory=list,
+        description="'structural' (diagnoses marked structural) or 'red_flag' (diagnoses a raised red flag suggests, "
+        "or that the hold-back policy treats as suspected): whenever one is in the differential it is listed above "
+        "this diagnosis, whatever the scores (fibromyalgia never leads a structural or red-flag cause)",
+    )
 
 
 # ---------------------------------------------------------------- rule effects

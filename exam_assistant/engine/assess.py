@@ -24,6 +24,7 @@ from exam_assistant.engine.level import localise
 from exam_assistant.engine.open_questions import open_questions
 from exam_assistant.engine.policy import apply_policy, holders, items_with_tags, suspected_diagnoses
 from exam_assistant.engine.probability import post_test_probability
+from exam_assistant.engine.ranking import apply_rank_floors
 from exam_assistant.engine.scores import band_for, compute_score
 from exam_assistant.library import Library
 from exam_assistant.models import Encounter
@@ -211,7 +212,9 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
     urgency: Tier = red_flags[0].tier if red_flags else "ROUTINE"
     emergency = urgency == "EMERGENCY"
 
-    differential = _differential(fired, red_flags, lib)
+    ranked = _differential(fired, red_flags, lib)
+    suspected = suspected_diagnoses(red_flags, ranked, lib)
+    differential = apply_rank_floors(ranked, suspected, lib)
     proposed_imaging = [
         (ImagingSuggestion(id=r.id, title=r.title, scenario=r.effect.scenario, first=r.effect.first,
                            alternatives=list(r.effect.alternatives), not_appropriate=list(r.effect.not_appropriate),
@@ -239,7 +242,6 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
                            references=list(r.references))
         for r in fired if isinstance(r.effect, SuggestProtocolEffect)
     ]
-    suspected = suspected_diagnoses(red_flags, differential, lib)
     policy = apply_policy(imaging=proposed_imaging, treatment=proposed_treatment, protocols=proposed_protocols,
                           contraindications=from_rules, held_by=holders(red_flags, suspected, lib), lib=lib)
     imaging, treatment = policy.imaging, policy.treatment
