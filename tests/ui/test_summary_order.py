@@ -15,6 +15,8 @@ import yaml
 from streamlit.elements.lib.shortcut_utils import normalize_shortcut
 from streamlit.testing.v1 import AppTest
 
+from exam_assistant.engine.assess import assess
+from exam_assistant.library import cached_library
 from exam_assistant.models import Clinician
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import steps
@@ -61,6 +63,8 @@ def test_summary_leads_with_the_working_diagnosis_imaging_and_plan(store: Encoun
     order = [position(lines, "Urgency:"), position(lines, "##### Working diagnosis"),
              position(lines, "##### Imaging"), position(lines, "##### Management"),
              position(lines, "##### Decision rules, test clusters and scores")]
+    if any(line.startswith("##### Also in the differential") for line in lines):
+        assert order[3] < position(lines, "##### Also in the differential") < order[4]
     assert order == sorted(order), order
     working = lines[order[1] + 1]
     assert "Cervical radiculopathy" in working, working
@@ -87,6 +91,30 @@ def test_red_flags_and_do_not_lines_come_first_and_are_never_folded(store: Encou
     assert "Suspected acute aortic dissection" not in folded.replace("Why? (rule rf.aortic_dissection)", "")
     assert "Do not" not in folded
     assert not any("Do not" in e.label for e in at.main.expander)
+    # the tests not to perform, one line per reason, unfolded, before the working diagnosis
+    blocked = [line for line in lines if "Not to be performed:" in line]
+    assert blocked and all("Spurling" in line for line in blocked[:1]), blocked
+    assert len(blocked) == len({line.split("Not to be performed:")[0] for line in blocked})
+    assert position(lines, "##### Tests not to be performed") < position(lines, "##### Working diagnosis")
+    assert "Not to be performed" not in folded
+
+
+def test_a_diagnosis_above_routine_is_named_beside_the_working_diagnosis(store: EncounterRepository) -> None:
+    """b_ntos_symptom_cluster: neurogenic TOS leads; every other diagnosis above ROUTINE in the
+    differential (here the Pancoast tumour, URGENT) is named in the working-diagnosis part,
+    before imaging and the plan."""
+    encounter_id = stored_draft(store, findings=findings("b_ntos_symptom_cluster"),
+                                chosen={"tos", "radiculopathy", "neuro"}, step=steps.SUMMARY)
+    at = ok(new_app(query={"encounter": encounter_id}))
+    lines = main_lines(at)
+    working = position(lines, "##### Working diagnosis")
+    assert "Neurogenic thoracic outlet syndrome" in lines[working + 1]
+    differential = assess(store.get(encounter_id).encounter, cached_library()).differential
+    above = [e.name for e in differential[1:] if e.tier != "ROUTINE"]
+    assert above, "the vignette has a diagnosis above ROUTINE after the leading one"
+    named = next((line for line in lines[working:position(lines, "##### Imaging")]
+                  if line.startswith("Also to rule out:")), "")
+    assert all(name in named for name in above), (above, named)
 
 
 def test_finalising_is_one_click_at_the_end_of_the_summary(store: EncounterRepository) -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 from exam_assistant.engine.assessment import Assessment, ClusterResult, DifferentialEntry, ImagingSuggestion
 from exam_assistant.engine.policy import held_back_lines
 from exam_assistant.library import Library
+from exam_assistant.protocol import TIER_ORDER
 from exam_assistant.ui.text import ICON_BLOCKED, humanise, md, percent, tier_label
 from exam_assistant.ui.widgets.condition_view import condition_link
 from exam_assistant.ui.widgets.live_panel import imaging_line
@@ -78,9 +79,14 @@ def _urgency(a: Assessment, library: Library) -> None:
     do_not(a)
     if a.contraindications:
         st.markdown("##### Tests not to be performed")
+        by_reason: dict[str, list[str]] = {}  # one line per reason: a dozen neck tests share one
         for ci in a.contraindications:
             label = library.items[ci.item].label if ci.item in library.items else ci.item
-            st.markdown(f"- {ICON_BLOCKED} {md(label)}: {md(ci.why)}")
+            named = by_reason.setdefault(ci.why, [])
+            if label not in named:
+                named.append(label)
+        for why, labels in by_reason.items():
+            st.markdown(f"- {ICON_BLOCKED} {md(why)} **Not to be performed:** {md('; '.join(labels))}")
 
 
 def _diagnosis(entry: DifferentialEntry, n: int, library: Library) -> None:
@@ -91,7 +97,8 @@ def _diagnosis(entry: DifferentialEntry, n: int, library: Library) -> None:
 
 
 def _working_diagnosis(a: Assessment, library: Library) -> None:
-    """The leading diagnosis and the root level, then the rest of the differential."""
+    """The leading diagnosis and the root level; any other diagnosis above ROUTINE is named at
+    once (its details follow the plan with the rest of the differential)."""
     if not a.differential and a.level is None:
         return
     st.markdown("##### Working diagnosis")
@@ -104,6 +111,13 @@ def _working_diagnosis(a: Assessment, library: Library) -> None:
         for la in lv.lookalikes:
             st.caption(f"Look-alike: {md(la.condition)}: {md(la.distinguish)}")
         _why(lv.id, lv.reason, lv.references, library)
+    pressing = [(n, e) for n, e in enumerate(a.differential[1:], 2) if TIER_ORDER[e.tier] > TIER_ORDER["ROUTINE"]]
+    if pressing:
+        st.markdown("Also to rule out: " + "; ".join(f"{n}. **{md(e.name)}** ({tier_label(e.tier)})"
+                                                      for n, e in pressing))
+
+
+def _rest_of_differential(a: Assessment, library: Library) -> None:
     if len(a.differential) > 1:
         st.markdown("##### Also in the differential")
         for n, entry in enumerate(a.differential[1:], 2):
@@ -155,11 +169,14 @@ def _supporting(a: Assessment, library: Library) -> None:
 
 def assessment_view(a: Assessment, library: Library) -> None:
     """The assessment in the order a clinician acts on it: urgency and red flags (with what not
-    to do), the working diagnosis, imaging and the plan; the rules, clusters and scores behind
-    them last, their long explanations folded. Red flags and "Do not" lines are never folded."""
+    to do and the tests not to perform), the working diagnosis (naming any other diagnosis above
+    ROUTINE), imaging and the plan; then the rest of the differential, and the rules, clusters
+    and scores behind them, one line each with their long explanations folded. Red flags and
+    "Do not" lines are never folded."""
     _urgency(a, library)
     _working_diagnosis(a, library)
     _plan(a, library)
+    _rest_of_differential(a, library)
     _supporting(a, library)
 
 
