@@ -772,7 +772,7 @@ def test_trauma_ccr_and_nexus_do_not_apply_to_a_thoracic_injury(library: Library
     ccr = [d for d in result.decisions if d.id == "trauma.ccr"]
     assert not ccr or not ccr[0].applicable
     assert "img.trauma_ct" not in {i.id for i in result.imaging}
-    assert "img.osteoporotic_fracture" in {i.id for i in result.imaging}
+    assert "img.osteoporotic_fracture_thoracic" in {i.id for i in result.imaging}
     neck = run(library, {**base, "history.location": multi("neck")}, born="1944-01-01")
     assert "img.trauma_ct" in {i.id for i in neck.imaging}
 

@@ -15,6 +15,12 @@ from exam_assistant.protocol import Tier
 # directives (":red[...]", ":material/x:", "$...$") are punctuation-led too, so escaping
 # all of it shows the text literally.
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|:$<>~=&\"'^%@/;,?])")
+# Escaping is not enough against GFM autolinks: Streamlit's renderer finds "http://", "www." and
+# e-mail addresses in the text after escapes are resolved (seen in Chromium: an escaped URL in a
+# patient's name became a link). An invisible WORD JOINER (U+2060) placed where those patterns
+# need a particular character breaks them, and shows nothing.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp)(?=:)|(www)(?=\.)|(?=@)")
 
 TIER_WORD: dict[str, str] = {
     "EMERGENCY": "EMERGENCY",
@@ -37,8 +43,10 @@ ICON_BLOCKED = ":material/block:"
 
 
 def md(text: object) -> str:
-    """``text`` escaped so markdown shows it literally (newlines kept as line breaks)."""
-    escaped = _PUNCTUATION.sub(r"\\\1", str(text))
+    """``text`` escaped so markdown shows it literally (newlines kept as line breaks), never a
+    link: an invisible word joiner breaks each URL and e-mail pattern."""
+    unlinked = _AUTOLINK.sub(lambda m: (m.group(0) or "") + WORD_JOINER, str(text))
+    escaped = _PUNCTUATION.sub(r"\\\1", unlinked)
     return escaped.replace("\n", "  \n")
 
 

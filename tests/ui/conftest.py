@@ -66,8 +66,8 @@ def ok(at: AppTest) -> AppTest:
 
 
 def plain(text: str) -> str:
-    """Markdown-escaped text as the reader sees it."""
-    return re.sub(r"\\(.)", r"\1", text)
+    """Markdown-escaped text as the reader sees it (escapes and the invisible word joiners md() adds removed)."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def page_text(at: AppTest, where: Any = None) -> str:

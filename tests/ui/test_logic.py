@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,11 +66,18 @@ def test_normal_keeps_what_was_recorded_and_fills_the_rest() -> None:
     assert fx.has_normal(LIB.items["history.fever"], include_questions=True)
 
 
+def plain_escapes(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def test_markdown_escaping_shows_user_text_literally() -> None:
     """md(): formatting, links, HTML and Streamlit directives in user text are escaped."""
     escaped = md("**bold** <b>x</b> [a](http://x) :red[alarm] $x$")
     assert "\\*\\*bold\\*\\*" in escaped and "\\<b\\>" in escaped and "\\[a\\]" in escaped
     assert "\\:red\\[alarm\\]" in escaped and "\\$x\\$" in escaped
+    # GFM autolinks are found after escapes are resolved: an invisible word joiner breaks each pattern
+    unlinked = plain_escapes(md("http://evil.example HTTPS://e.x www.evil.example ann@evil.example"))
+    assert unlinked == "http\u2060://evil.example HTTPS\u2060://e.x www\u2060.evil.example ann\u2060@evil.example"
 
 
 def test_tier_labels_carry_a_word_and_an_icon() -> None:
