@@ -88,3 +88,26 @@ def test_a_reviewer_reads_final_notes_only_on_the_encounters_page(store: Encount
     ok(at.run())
     assert "0 encounter(s) found" in page_text(at) and "Bea Stored" not in page_text(at)
     assert not [b for b in at.button if "Export" in b.label or "nvit" in b.label]
+
+
+def test_another_clinics_encounter_link_shows_nothing_and_is_audited(
+    store: EncounterRepository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With clinics mapped, a south clinician opening a north encounter's link sees the plain
+    'not found' notice and no patient data; the attempt is an other_clinic audit event."""
+    from exam_assistant.access import User
+    from exam_assistant.store.acting import RoleCheckedRepository
+
+    path = tmp_path / "clinics.toml"
+    path.write_text(ROLES_TOML + '\n[clinics]\n"north" = "north"\n"south" = "south"\n')
+    monkeypatch.setenv("EXAM_ASSISTANT_ROLES", str(path))
+    north = RoleCheckedRepository(store, User("n@clinic.example", frozenset({"clinician"}), "north"))
+    encounter_id = stored_draft(north)
+    at = _signed_in("examination", "c")
+    at.user = {"is_logged_in": True, "email": "s@clinic.example", "sub": "s", "groups": ["c", "south"]}
+    at.query_params["encounter"] = encounter_id
+    ok(at.run())
+    assert "No examination with the id in this link was found" in page_text(at)
+    assert "Bea Stored" not in page_text(at)
+    denied = [(e.actor, e.encounter_id, e.detail) for e in store.audit_history() if e.event == "access_denied"]
+    assert denied == [("s@clinic.example", encounter_id, "other_clinic")]
