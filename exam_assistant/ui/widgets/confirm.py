@@ -55,7 +55,8 @@ def confirm_all_button(flow: Flow, block_id: str, item_ids: tuple[str, ...]) -> 
     waiting = pending(enc, item_ids)
     if not waiting:
         return
-    st.button(f"Confirm all {len(waiting)} patient-reported answers shown", key=flow.key(f"confirm_all.{block_id}"),
+    words = "the patient-reported answer" if len(waiting) == 1 else f"all {len(waiting)} patient-reported answers"
+    st.button(f"Confirm {words} shown", key=flow.key(f"confirm_all.{block_id}"),
               icon=":material/done_all:", on_click=confirm_answers,
               args=(flow.prefix, flow.store, flow.library, tuple(waiting)),
               help="Only after going through them with the patient: each is kept and marked confirmed")
