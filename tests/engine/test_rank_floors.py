@@ -18,6 +18,20 @@ from exam_assistant.models import Encounter
 from exam_assistant.protocol import Diagnosis
 
 
+def rank_floor_violations(result: Assessment, lib: Library) -> list[str]:
+    """Every entry listed above a present member of a group its diagnosis ranks below (an independent
+    restatement of decision 34, checked on every vignette)."""
+    out: list[str] = []
+    for i, entry in enumerate(result.differential):
+        dx = lib.diagnoses.get(entry.id)
+        for group in dx.ranks_below if dx else []:
+            for below in result.differential[i + 1:]:
+                member = lib.diagnoses[below.id].structural if group == "structural" else below.id in result.suspected
+                if member:
+                    out.append(f"{entry.id} listed above {group} {below.id}")
+    return out
+
+
 def _yes(item: str) -> dict[str, Any]:
     return {"item": item, "is": "yes"}
 
@@ -75,6 +89,10 @@ def test_a_diagnosis_of_exclusion_is_listed_under_a_weaker_structural_cause(tmp_
     assert [d.id for d in result.differential] == ["ache", "disc", "exclusion"]
     moved = result.differential[-1]
     assert moved.score == 5 and "never ranks above a structural cause" in moved.reason and "Disc" in moved.reason
+    lib = _pack(tmp_path)
+    assert rank_floor_violations(result, lib) == []
+    by_score = result.model_copy(update={"differential": sorted(result.differential, key=lambda d: -d.score)})
+    assert rank_floor_violations(by_score, lib) == ["exclusion listed above structural disc"]
 
 
 def test_a_non_structural_diagnosis_does_not_hold_it_down(tmp_path: Path) -> None:

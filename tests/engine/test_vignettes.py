@@ -16,6 +16,7 @@ from exam_assistant.library import Library
 from exam_assistant.models import Encounter
 from exam_assistant.validation import library_problems
 from tests.engine.policy_invariants import policy_violations, visible_units
+from tests.engine.test_rank_floors import rank_floor_violations
 
 VIGNETTES = sorted((Path(__file__).resolve().parents[1] / "vignettes").glob("*.yaml"))
 KNOWN_KEYS = {"urgency", "red_flags", "absent_red_flags", "top_differential", "top3_differential",
@@ -81,6 +82,7 @@ def test_vignette(path: Path, library: Library) -> None:
 def _check_seams(result: Any, library: Library, expect: dict[str, Any]) -> None:
     """Every vignette obeys the hold-back policy; seam vignettes also name what must and must not show."""
     assert policy_violations(result, library) == []
+    assert rank_floor_violations(result, library) == []
     units = visible_units(result, library)
     shown = {rule_id for rule_id, _, _ in units}
     visible_classes = {c for _, classes, _ in units for c in classes}
