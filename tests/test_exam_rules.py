@@ -314,6 +314,21 @@ CASES: dict[str, Case] = {
     "tx.ntos": Case(fires=EAST_STOPPED, quiet=PULSE_ONLY),
     "tx.vtos": Case(fires={"history.dilated_chest_veins": yn("yes")}, quiet={"history.dilated_chest_veins": yn("no")}),
     "tx.atos": Case(fires={"history.arm_pallor_cold": yn("yes")}, quiet={"history.arm_pallor_cold": yn("no")}),
+    # issue 11: response to conservative care, arm heaviness, a known cervical rib
+    "course.conservative_care_failed": Case(
+        fires={"history.conservative_care_weeks": number(8), "history.conservative_care_response": choice("no_better")},
+        quiet={"history.conservative_care_weeks": number(8), "history.conservative_care_response": choice("improving")}),
+    "tx.radiculopathy_failed_conservative": Case(
+        fires={**RADIC, "history.conservative_care_weeks": number(6), "history.conservative_care_response": choice("worse")},
+        quiet={**RADIC, "history.conservative_care_weeks": number(4), "history.conservative_care_response": choice("worse")}),
+    "dx.atos_cervical_rib": Case(fires={"history.cervical_rib": yn("yes"), "history.arm_pallor_cold": yn("yes")},
+                                 quiet={"history.cervical_rib": yn("no"), "history.arm_pallor_cold": yn("yes")}),
+    "dx.ntos_cervical_rib": Case(fires={"history.cervical_rib": yn("yes"), "history.positional_arm_symptoms": yn("yes")},
+                                 quiet={"history.cervical_rib": yn("yes"), "history.positional_arm_symptoms": yn("no")}),
+    "dx.ntos_arm_heaviness": Case(fires={"history.arm_heaviness": yn("yes"), "history.positional_arm_symptoms": yn("yes")},
+                                  quiet={"history.arm_heaviness": yn("no"), "history.positional_arm_symptoms": yn("yes")}),
+    "dx.vtos_heaviness_with_swelling": Case(fires={"history.arm_heaviness": yn("yes"), "history.arm_swelling": yn("yes")},
+                                            quiet={"history.arm_heaviness": yn("no"), "history.arm_swelling": yn("yes")}),
 }
 # tos.svs is a points rule: it has its own tests below.
 OWN_TESTS = {"tos.svs"}

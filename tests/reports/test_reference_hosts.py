@@ -3,24 +3,13 @@ publishers, guideline bodies, professional societies), never a file-sharing site
 
 from __future__ import annotations
 
+import copy
 from urllib.parse import urlparse
-
-import pytest
 
 from exam_assistant.library import Library
 from reports.hosts import host_allowed, url_allowed
 from tests.reports.conftest import Render, example
 from tests.reports.pdftext import all_text, squashed
-
-# Found when the check was written; the packs are being edited by their owner, so these are
-# reported (docs/safety.md) rather than changed here. Remove a key once its URL is fixed.
-KNOWN_OFFENDERS = {
-    "vernon_ndi": "chiro.org",
-    "vernon_mior_1991": "chiro.org",
-    "independentpharmacist_cpd": "independentpharmacist.co.uk",
-    "isncsci": "studylib.net",
-    "wainner_2003": "passeidireto.com",
-}
 
 
 def offenders(library: Library) -> dict[str, str]:
@@ -37,22 +26,27 @@ def test_the_allow_list_check_refuses_file_sharing_and_accepts_subdomains() -> N
     assert not host_allowed("staging.formulary.nhs.scot") and not url_allowed("http://www.nice.org.uk/x")
 
 
-def test_no_reference_outside_the_known_offenders_leaves_the_allow_list(library: Library) -> None:
-    """A new reference to a file-sharing site or mirror fails here at once."""
-    new = {k: h for k, h in offenders(library).items() if k not in KNOWN_OFFENDERS}
-    assert not new, f"reference URLs outside reports/assets/reference_hosts.txt: {new}"
-
-
-@pytest.mark.xfail(strict=True, reason="pack references still pointing at file-sharing sites or mirrors: "
-                   + ", ".join(sorted(KNOWN_OFFENDERS)) + " (protocols/*.yaml owned by another engineer now)")
 def test_every_reference_url_host_is_on_the_allow_list(library: Library) -> None:
-    assert offenders(library) == {}
+    """No pack reference points at a file-sharing site, a mirror or a personal page (issue 11)."""
+    assert offenders(library) == {}, "reference URLs outside reports/assets/reference_hosts.txt"
 
 
 def test_the_note_never_prints_a_link_outside_the_allow_list(render: Render, library: Library) -> None:
-    """wainner_2003 (cited by the C6 note) links to a file-sharing site: its citation stays, its link does not."""
-    text = squashed(all_text(render(example("c6_radiculopathy"))))
+    """A reference linking to a file-sharing site keeps its citation in the note, never its link
+    (wainner_2003, cited by the C6 note, is given such a link here)."""
+    shared = "https://www.passeidireto.com/arquivo/1/copy-of-the-paper"
     ref = library.references["wainner_2003"]
-    assert ref.url and not url_allowed(ref.url)
+    changed = copy.copy(library)
+    changed.references = {**library.references, "wainner_2003": ref.model_copy(update={"url": shared})}
+    text = squashed(all_text(render(example("c6_radiculopathy"), lib=changed)))
+    assert not url_allowed(shared)
     assert squashed(ref.citation[:50]) in text
-    assert squashed(ref.url) not in text and "passeidireto" not in text
+    assert squashed(shared) not in text and "passeidireto" not in text
+
+
+def test_the_note_prints_an_allowed_link_of_a_reference_without_a_doi(render: Render, library: Library) -> None:
+    """wainner_2003 has no DOI; its university repository link is allowed and printed."""
+    ref = library.references["wainner_2003"]
+    assert ref.doi is None and ref.url and url_allowed(ref.url)
+    text = squashed(all_text(render(example("c6_radiculopathy"))))
+    assert squashed(ref.url) in text
