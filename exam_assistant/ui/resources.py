@@ -15,6 +15,7 @@ from exam_assistant.access import User
 from exam_assistant.library import PATH_ENV, Library, cached_library
 from exam_assistant.store import EncounterRepository, default_database_url, open_store
 from exam_assistant.store.acting import RoleCheckedInvitations, RoleCheckedRepository
+from exam_assistant.store.audit_chain import AuditKeyError, audit_key
 from exam_assistant.store.invitations import InvitationDoor, InvitationStore
 from exam_assistant.ui.clinic_settings import load_profile, settings_path
 from reports.options import ClinicProfile
@@ -39,8 +40,14 @@ def store() -> EncounterRepository:
     """The encounter store for the configured database URL (EXAM_ASSISTANT_DATABASE_URL).
 
     In sign-in mode it is the signed-in person's view of it: every call checks their roles and
-    is audited under their name (``store/acting.py``).
+    is audited under their name (``store/acting.py``). An audit key that is configured but not
+    usable stops the page with one line: writing unkeyed events would break the keyed chain.
     """
+    try:
+        audit_key()
+    except AuditKeyError as exc:
+        st.error(f"The audit key of this server is not usable, so nothing can be recorded: {exc}")
+        st.stop()
     repo = _store(default_database_url())
     user = st.session_state.get("_access_user")  # set by access_gate once someone is signed in
     return RoleCheckedRepository(repo, user) if isinstance(user, User) else repo

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from exam_assistant.store import EncounterRepository
 from exam_assistant.store.audit_query import AuditFilters, events_csv, search
 from tests.ui.conftest import new_app, ok, page_text, stored_draft
@@ -33,3 +35,10 @@ def test_audit_csv_has_one_row_per_event_and_no_patient_name(store: EncounterRep
     lines = data.strip().splitlines()
     assert lines[0] == "id,at,event,actor,encounter_id,version,detail" and len(lines) == 3
     assert "Bea Stored" not in data
+
+
+def test_an_unusable_audit_key_stops_the_page_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A configured but too short audit key: one plain line, no traceback, nothing recorded."""
+    monkeypatch.setenv("EXAM_ASSISTANT_AUDIT_KEY", "short")
+    at = ok(new_app("exam_assistant/ui/pages/continue_drafts.py"))
+    assert "The audit key of this server is not usable" in page_text(at) and "at least 32 characters" in page_text(at)
