@@ -119,3 +119,25 @@ def test_autosave_while_the_database_is_locked_says_not_saved_then_saves_by_itse
     expect(page.get_by_text("NOT saved")).to_have_count(0)
     stored = open_store(app_server.database_url).get(encounter_id)
     assert stored.encounter.findings["history.night_pain"].value == "yes"  # type: ignore[union-attr]
+
+
+def checked_step(page: Page) -> str:
+    return str(page.get_by_role("radiogroup", name="Examination step")
+               .locator('[role="radio"][aria-checked="true"]').inner_text()).strip()
+
+
+def test_next_and_back_from_the_keyboard(app_server: AppServer, page: Page) -> None:
+    """Alt+N presses Next and Alt+B presses Back (Streamlit button shortcuts), with no click."""
+    new_patient(page, app_server.url, "Kay Board")
+    assert checked_step(page) == "2. History"
+    page.keyboard.press("Alt+N")
+    expect(page.get_by_role("radiogroup", name="Examination step").get_by_role("radio", name="2. History")
+           ).to_have_attribute("aria-checked", "false", timeout=20_000)
+    wait_idle(page)
+    moved_to = checked_step(page)
+    assert moved_to.startswith("3. "), moved_to
+    page.keyboard.press("Alt+B")
+    expect(page.get_by_role("radiogroup", name="Examination step").get_by_role("radio", name="2. History")
+           ).to_have_attribute("aria-checked", "true", timeout=20_000)
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Red-flag screen")).to_be_visible()
