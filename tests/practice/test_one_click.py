@@ -4,6 +4,7 @@ every action autosaves the attempt so that a new session (a refreshed page) resu
 from __future__ import annotations
 
 from exam_assistant.library import Library
+from exam_assistant.practice.loader import CaseLibrary
 from exam_assistant.store import PracticeRepository
 from exam_assistant.ui import resources
 from tests.practice.test_page import PAGE, open_page, pill_of, start_case
@@ -86,3 +87,27 @@ def test_a_new_session_resumes_the_unfinished_attempt_from_the_url(library: Libr
     stranger.run()
     assert not stranger.exception and "practice.attempt" not in stranger.session_state
     assert stranger.button(key="practice.start")
+
+
+def test_commit_choices_are_autosaved_and_come_back_after_a_refresh(cases: CaseLibrary) -> None:
+    """The commit part is not a form: each choice is saved with the attempt and a new session shows it."""
+    case = cases.get(CASE)
+    assert case is not None
+    at = open_page()
+    start_case(at, CASE, "Learning", "chooser")
+    attempt_id = at.session_state["practice.attempt"]["id"]
+    at.selectbox(key="practice.answer.diagnosis").set_value(case.expected.diagnosis).run()
+    at.multiselect(key="practice.answer.plan").set_value(["safety_net"]).run()
+    assert not at.exception
+    progress = PracticeRepository(resources.store().engine).get_attempt(attempt_id).progress
+    assert progress is not None and progress["answers"]["diagnosis"] == case.expected.diagnosis
+    assert progress["answers"]["plan"] == ["safety_net"] and progress["finished_at"] is None
+
+    from streamlit.testing.v1 import AppTest
+
+    again = AppTest.from_file(str(PAGE), default_timeout=60)
+    again.query_params["attempt"] = attempt_id
+    again.run()
+    assert not again.exception
+    assert again.selectbox(key="practice.answer.diagnosis").value == case.expected.diagnosis
+    assert again.multiselect(key="practice.answer.plan").value == ["safety_net"]

@@ -189,7 +189,9 @@ def commit_form(attempt: Attempt, case: Case, lib: Library) -> None:
     red_flags = {rid: r.title for rid in lib.rule_order if isinstance((r := lib.rules[rid]).effect, RedFlagEffect)}
     diagnoses = {d.id: d.name for d in sorted(lib.diagnoses.values(), key=lambda d: d.name)}
     key = f"{KEY}.answer"
-    with st.form(f"{KEY}.commit", enter_to_submit=False):
+    _restore_answers(attempt)
+    # not an st.form: each choice autosaves with the attempt, so a refreshed page keeps it too
+    with st.container(border=True):
         st.subheader("Commit")
         tests = interpretable(attempt, lib)
         if tests:
@@ -200,27 +202,30 @@ def commit_form(attempt: Attempt, case: Case, lib: Library) -> None:
             target_name = lib.diagnoses[target].name if target in lib.diagnoses else target
             c1, c2 = st.columns(2)
             c1.radio(f"{md(item.label)}: result", ["positive", "negative"], index=None, horizontal=True,
-                     key=f"{key}.{item_id}.result")
+                     key=f"{key}.{item_id}.result", on_change=_answers_changed)
             c2.radio(f"…and for {md(target_name)} it", list(EFFECT_LABELS), index=None,
-                     format_func=EFFECT_LABELS.__getitem__, key=f"{key}.{item_id}.effect")
+                     format_func=EFFECT_LABELS.__getitem__, key=f"{key}.{item_id}.effect", on_change=_answers_changed)
         st.multiselect("Red flags present", list(red_flags), format_func=red_flags.__getitem__,
-                       key=f"{key}.red_flags", placeholder="None (leave empty if there are none)")
+                       key=f"{key}.red_flags", placeholder="None (leave empty if there are none)",
+                       on_change=_answers_changed)
         st.selectbox("Most likely diagnosis", list(diagnoses), format_func=diagnoses.__getitem__, index=None,
-                     key=f"{key}.diagnosis")
+                     key=f"{key}.diagnosis", on_change=_answers_changed)
         st.multiselect("Differential (alternatives to keep in mind)", list(diagnoses),
-                       format_func=diagnoses.__getitem__, key=f"{key}.differential")
+                       format_func=diagnoses.__getitem__, key=f"{key}.differential", on_change=_answers_changed)
         c1, c2 = st.columns(2)
-        c1.selectbox("Root level", list(LEVEL_CHOICES), key=f"{key}.level", format_func=LEVEL_CHOICES.__getitem__)
-        c2.selectbox("Side", ["left", "right", "bilateral", "none"], key=f"{key}.side")
+        c1.selectbox("Root level", list(LEVEL_CHOICES), key=f"{key}.level", format_func=LEVEL_CHOICES.__getitem__,
+                     on_change=_answers_changed)
+        c2.selectbox("Side", ["left", "right", "bilateral", "none"], key=f"{key}.side", on_change=_answers_changed)
         st.selectbox("First imaging or investigation", list(IMAGING_LABELS), index=None,
-                     format_func=IMAGING_LABELS.__getitem__, key=f"{key}.imaging")
+                     format_func=IMAGING_LABELS.__getitem__, key=f"{key}.imaging", on_change=_answers_changed)
         st.multiselect("First-line plan", list(PLAN_LABELS), format_func=PLAN_LABELS.__getitem__,
-                       key=f"{key}.plan")
-        if st.form_submit_button("Commit and see feedback", type="primary"):
+                       key=f"{key}.plan", on_change=_answers_changed)
+        if st.button("Commit and see feedback", type="primary", key=f"{KEY}.commit"):
             _commit(attempt, case, lib, tests)
 
 
-def _commit(attempt: Attempt, case: Case, lib: Library, tests: list[str]) -> None:
+def _answers(case: Case, tests: list[str]) -> Answers:
+    """The commitment as the widgets hold it now."""
     key = f"{KEY}.answer"
     side = case.expected.side if case.expected.side in ("left", "right") else "any"
     interpretations = [
@@ -228,12 +233,42 @@ def _commit(attempt: Attempt, case: Case, lib: Library, tests: list[str]) -> Non
                              effect=st.session_state.get(f"{key}.{i}.effect"))
         for i in tests if st.session_state.get(f"{key}.{i}.result")
     ]
-    attempt.answers = Answers(
+    return Answers(
         interpretations=interpretations, red_flags=st.session_state.get(f"{key}.red_flags", []),
         diagnosis=st.session_state.get(f"{key}.diagnosis"), differential=st.session_state.get(f"{key}.differential", []),
         level=st.session_state.get(f"{key}.level"), side=st.session_state.get(f"{key}.side"),
         imaging=st.session_state.get(f"{key}.imaging"), plan=st.session_state.get(f"{key}.plan", []),
     )
+
+
+def _answers_changed() -> None:
+    """A choice in the commit part changed: keep it in the attempt and autosave."""
+    attempt = current()
+    case = cases().get(attempt.case_id) if attempt is not None else None
+    if attempt is None or case is None:
+        return
+    attempt.answers = _answers(case, interpretable(attempt, resources.library()))
+    autosave(attempt)
+
+
+def _restore_answers(attempt: Attempt) -> None:
+    """After a refresh: give the commit widgets the choices saved with the attempt (first draw only)."""
+    key = f"{KEY}.answer"
+    a = attempt.answers
+    saved: dict[str, object] = {
+        f"{key}.red_flags": a.red_flags, f"{key}.diagnosis": a.diagnosis, f"{key}.differential": a.differential,
+        f"{key}.level": a.level, f"{key}.side": a.side, f"{key}.imaging": a.imaging, f"{key}.plan": a.plan,
+    }
+    for i in a.interpretations:
+        saved[f"{key}.{i.item}.result"] = i.result
+        saved[f"{key}.{i.item}.effect"] = i.effect
+    for widget, value in saved.items():
+        if widget not in st.session_state and value not in (None, []):
+            st.session_state[widget] = value
+
+
+def _commit(attempt: Attempt, case: Case, lib: Library, tests: list[str]) -> None:
+    attempt.answers = _answers(case, tests)
     finish(attempt)
     fb = feedback_for(case, attempt, lib)
     st.session_state[SAVED] = save(attempt, fb)
