@@ -39,6 +39,8 @@ def test_a_refresh_resumes_the_practice_attempt(app_server: AppServer, page: Any
     wait_idle(page)
     ask(page, "Immunosuppression", "not on anything that lowers my immunity")
     expect(page.get_by_role("radio", name=re.compile("^Immunosuppression"))).to_have_count(0)  # asked: off the list
+    choose(page, "Most likely diagnosis", "Herpes zoster")  # a commit choice is saved too
+    wait_idle(page)
 
     page.reload()
     wait_idle(page)
@@ -47,6 +49,7 @@ def test_a_refresh_resumes_the_practice_attempt(app_server: AppServer, page: Any
     for answer in ("red blotches with tiny blisters", "like sunburn", "not on anything that lowers my immunity"):
         expect(page.get_by_text(answer)).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.get_by_role("radio", name=re.compile("^Rash of blisters in a band"))).to_have_count(0)
+    expect(page.get_by_role("combobox", name="Most likely diagnosis")).to_have_value(re.compile("Herpes zoster"))
     shot(page, "practice-resumed")
 
     ask(page, "Pain brought on by exertion", "Walking doesn't bring it on")  # carries on after the refresh
