@@ -23,7 +23,7 @@ from exam_assistant.library import cached_library
 
 VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
 QUIET_MS = 400  # no script-state change for this long after notRunning: the run is over
-NO_RUN_MS = 700  # no run started this long after the event: the interaction did not rerun
+NO_RUN_MS = 1500  # nothing from the server this long after the event: the interaction did not rerun
 TIMEOUT_MS = 30_000
 LIB = cached_library()
 
@@ -107,6 +107,7 @@ class Driver:
         self.count = 0
         self.idle_ms: list[float] = []
         self.trace: list[str] = []
+        self.timed: list[tuple[str, float | None]] = []  # each interaction and its click-to-idle (None: no run)
 
     @contextmanager
     def _interaction(self, what: str) -> Iterator[None]:
@@ -118,6 +119,7 @@ class Driver:
         ms = self.page.evaluate(_SETTLE, [QUIET_MS, NO_RUN_MS, TIMEOUT_MS])
         if ms is not None and ms < 0:
             raise RuntimeError(f"the app did not become idle after: {what}")
+        self.timed.append((what, None if ms is None else float(ms)))
         if ms is not None:
             self.idle_ms.append(float(ms))
 

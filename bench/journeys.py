@@ -173,6 +173,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shots", type=Path, help="save a 1400x1000 screenshot at the end of each journey here")
     parser.add_argument("--only", nargs="*", help="run only these journeys (the floor is always measured)")
+    parser.add_argument("--verbose", action="store_true", help="every interaction and its click-to-idle, on stderr")
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit("Debian's chromium is needed at /usr/bin/chromium")
@@ -220,6 +221,9 @@ def main() -> None:
                     args.shots.mkdir(parents=True, exist_ok=True)
                     d.page.screenshot(path=str(args.shots / f"journey_{name}.png"))
                 print(f"journey {name}: {d.count} interactions, {seconds:.1f} s", flush=True)
+                if args.verbose:
+                    for what, ms in d.timed:
+                        print(f"  {name}: {what}: " + ("no run" if ms is None else f"{ms:.0f} ms"), file=sys.stderr)
                 app_ms.extend(d.idle_ms)
                 context.close()
             context = browser.new_context(viewport=VIEWPORT)
