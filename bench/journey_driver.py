@@ -110,7 +110,7 @@ class Driver:
         self.timed: list[tuple[str, float | None]] = []  # each interaction and its click-to-idle (None: no run)
 
     @contextmanager
-    def _interaction(self, what: str) -> Iterator[None]:
+    def _interaction(self, what: str, runs: bool = True) -> Iterator[None]:
         self.page.wait_for_selector('[data-testid="stApp"]', timeout=TIMEOUT_MS)
         self.page.evaluate(_ARM)
         yield
@@ -119,13 +119,15 @@ class Driver:
         ms = self.page.evaluate(_SETTLE, [QUIET_MS, NO_RUN_MS, TIMEOUT_MS])
         if ms is not None and ms < 0:
             raise RuntimeError(f"the app did not become idle after: {what}")
+        if not runs:  # e.g. a download: its file request is not a script run
+            ms = None
         self.timed.append((what, None if ms is None else float(ms)))
         if ms is not None:
             self.idle_ms.append(float(ms))
 
-    def click(self, target: Locator, what: str) -> None:
+    def click(self, target: Locator, what: str, runs: bool = True) -> None:
         target.scroll_into_view_if_needed()
-        with self._interaction(what):
+        with self._interaction(what, runs):
             target.click()
 
     def type(self, target: Locator, text: str, what: str, commit: str | None = "Tab") -> None:
@@ -300,7 +302,7 @@ def finalise_and_download(d: Driver, downloads: Path, name: str) -> bytes | None
         return None
     target = page.get_by_role("button", name="Download the note (PDF)")
     with page.expect_download(timeout=TIMEOUT_MS) as info:
-        d.click(target, "download the note")
+        d.click(target, "download the note", runs=False)
     path = downloads / f"{name}.pdf"
     info.value.save_as(path)
     return path.read_bytes()
