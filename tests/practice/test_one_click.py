@@ -111,3 +111,17 @@ def test_commit_choices_are_autosaved_and_come_back_after_a_refresh(cases: CaseL
     assert not again.exception
     assert again.selectbox(key="practice.answer.diagnosis").value == case.expected.diagnosis
     assert again.multiselect(key="practice.answer.plan").value == ["safety_net"]
+
+
+def test_a_save_the_store_refuses_is_said_and_the_attempt_carries_on(library: Library) -> None:
+    """A student label the store refuses: the page says the attempt is not saved and why, questions
+    still work in the session, and nothing half-saved is in the store."""
+    at = open_page()
+    start_case(at, CASE, "Learning", "Ada; DOB 1971")
+    warning = " ".join(w.value for w in at.warning).replace("\\", "").replace("\u2060", "")
+    assert "Not saved yet: the student label must be 1 to 200 letters, digits, spaces or . @ - _" in warning
+    pill_of(at, library, RASH).set_value(RASH).run()
+    assert library.items[RASH].label in _found(at), "the attempt goes on in the page"
+    assert "Not saved yet" in " ".join(w.value for w in at.warning)
+    assert "attempt" not in at.query_params
+    assert PracticeRepository(resources.store().engine).list_attempts() == []
