@@ -125,6 +125,26 @@ def _on_sqlite_end(conn: Connection) -> None:
     _release(conn.info)
 
 
+def _on_sqlite_commit(conn: Connection) -> None:
+    """Commit, then let the next writer in.
+
+    SQLAlchemy's "commit" event fires before it commits: releasing the lock there let the next
+    thread's BEGIN IMMEDIATE meet this COMMIT (WAL write, FTS5 flush, checkpoint) still running,
+    and fail as "database is locked" once SQLite's busy wait ran out. The DBAPI commit that
+    follows is then a no-op; if this one fails, that one raises the error in SQLAlchemy's usual
+    form and the rollback (or the pool check-in) releases the lock.
+    """
+    if _HELD not in conn.info:
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    try:
+        if dbapi_connection is not None:
+            dbapi_connection.commit()
+    except Exception:  # reported by SQLAlchemy's own commit, which runs next
+        return
+    _release(conn.info)
+
+
 def _on_sqlite_checkin(_dbapi_connection: Any, record: Any) -> None:
     # A connection returned to the pool mid-transaction (an error path) must not keep the lock.
     _release(record.info)
@@ -161,7 +181,7 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
-        event.listen(engine, "commit", _on_sqlite_end)
+        event.listen(engine, "commit", _on_sqlite_commit)
         event.listen(engine, "rollback", _on_sqlite_end)
         event.listen(engine.pool, "checkin", _on_sqlite_checkin)
         return engine
