@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from exam_assistant import conditions as cond
+from exam_assistant import follow_ups
 from exam_assistant.advice_policy import TierDefault
 from exam_assistant.condition_guide import ConditionGuideEntry, entry_problems
 from exam_assistant.errors import Problem
@@ -381,6 +382,45 @@ def _check_condition(
                     problem("PACK_007", loc, f"criterion '{v}' is not defined for '{item.id}'")
 
 
+_PARENT_VALUES: dict[str, set[str]] = {
+    "yes_no": {"yes", "no"},
+    "sided_test": {"positive", "negative", "could_not_complete"},
+}
+
+
+def _check_follow_ups(pack: ProtocolPack, items: dict[str, Item], problem: Any) -> None:
+    """A follow-up names an earlier item of its own pack that can be answered so as to show it."""
+    earlier: set[str] = set()
+    for si, section in enumerate(pack.sections):
+        for ii, item in enumerate(section.items):
+            base: Loc = ("sections", si, "items", ii)
+            parent_id = item.follow_up_of
+            if parent_id is not None:
+                parent = items.get(parent_id)
+                if parent is None:
+                    problem("PACK_003", (*base, "follow_up_of"),
+                            f"'{item.id}' is a follow-up of item '{parent_id}', which no loaded pack defines")
+                elif parent_id not in earlier:
+                    problem("PACK_007", (*base, "follow_up_of"),
+                            f"'{item.id}' is a follow-up of '{parent_id}', which is not an earlier item of this pack "
+                            "(a follow-up is drawn just after its parent)")
+                elif parent.answer not in follow_ups.PARENT_ANSWERS:
+                    problem("PACK_007", (*base, "follow_up_of"),
+                            f"'{item.id}' follows '{parent_id}' ({parent.answer}); a parent must be a yes/no, choice "
+                            "or multi-choice question or a sided test")
+                else:
+                    allowed = _PARENT_VALUES.get(parent.answer) or {o.value for o in parent.options}
+                    wanted = item.shown_when or follow_ups.DEFAULT_SHOWN.get(parent.answer)
+                    if not wanted:
+                        problem("PACK_007", (*base, "follow_up_of"),
+                                f"'{item.id}' needs shown_when: the options of '{parent_id}' that show it")
+                    for value in item.shown_when or []:
+                        if value not in allowed:
+                            problem("PACK_007", (*base, "shown_when"),
+                                    f"'{value}' is not an answer of '{parent_id}' (answers: {', '.join(sorted(allowed))})")
+            earlier.add(item.id)
+
+
 def _check_pack(
     parsed: _Parsed,
     items: dict[str, Item],
@@ -402,6 +442,7 @@ def _check_pack(
 
     for loc, c in _conditions_of(pack):
         _check_condition(c, loc, items, rules, problem)
+    _check_follow_ups(pack, items, problem)
     for loc, key in _cited_keys(pack):
         if key not in refs:
             problem("PACK_005", loc, f"cites reference '{key}', which no loaded pack defines")

@@ -179,6 +179,21 @@ class Item(Strict):
     answered_by: AnsweredBy | None = Field(
         default=None, description="who supplies the answer; default: questions and score items the patient, the rest the examination"
     )
+    follow_up_of: StableId | None = Field(
+        default=None,
+        description="a follow-up question: shown only while this earlier item of the same pack has one of the "
+        "answers in 'shown_when' (e.g. the type of cancer after 'cancer: yes'); changing that answer clears it",
+    )
+    shown_when: list[str] | None = Field(
+        default=None, min_length=1,
+        description="the parent's answers that show this follow-up: 'yes' by default for a yes/no parent, "
+        "'positive' for a sided test (either side), option values for a choice or multi-choice parent (required)",
+    )
+    normal_answer: Literal["yes", "no"] | None = Field(
+        default="no",
+        description="yes/no items: the answer of a normal examination or an all-negative screen, which the "
+        "'normal' and 'No' shortcuts fill and a folded all-clear section shows; null when no answer is normal",
+    )
 
     @property
     def source(self) -> AnsweredBy:
@@ -204,6 +219,12 @@ class Item(Strict):
         values = [o.value for o in self.options]
         if len(values) != len(set(values)):
             raise ValueError(f"item '{self.id}' repeats an option value")
+        if self.shown_when is not None and self.follow_up_of is None:
+            raise ValueError(f"item '{self.id}': shown_when belongs to a follow-up (give follow_up_of)")
+        if self.follow_up_of == self.id:
+            raise ValueError(f"item '{self.id}' cannot be a follow-up of itself")
+        if "normal_answer" in self.model_fields_set and self.answer != "yes_no":
+            raise ValueError(f"item '{self.id}': normal_answer belongs to yes/no items")
         return self
 
     @property

@@ -11,6 +11,7 @@ already for them, then fewer items to decide).
 from __future__ import annotations
 
 from exam_assistant import conditions as c
+from exam_assistant import follow_ups
 from exam_assistant.engine.assessment import OpenItem, OpenQuestion
 from exam_assistant.engine.evaluate import Facts, evaluate
 from exam_assistant.library import Library
@@ -79,8 +80,10 @@ def open_questions(facts: Facts, lib: Library) -> list[OpenQuestion]:
         effect = rule.effect
         if not isinstance(effect, RedFlagEffect) or facts.rule_truth.get(rule_id) is not None:
             continue
-        item_ids = list(dict.fromkeys(i for i in deciding_items(rule.when, facts, lib)
-                                      if i not in facts.encounter.findings))
+        findings = facts.encounter.findings
+        # a follow-up is asked through its parent, and one its parent's answer rules out never is
+        asked = (follow_ups.ask_instead(i, findings, lib.items) for i in deciding_items(rule.when, facts, lib))
+        item_ids = list(dict.fromkeys(i for i in asked if i is not None and i not in findings))
         if not item_ids:
             continue
         support = _has_support(rule.when, facts)

@@ -152,7 +152,9 @@ def normal_finding(item: Item, existing: Finding | None) -> Finding | None:
         )
     if answer == "yes_no":
         # a bulk "no" is marked, so the note can say "no (all-negative screen)" instead of "denied"
-        return existing if isinstance(existing, YesNo) and existing.value != "unknown" else YesNo(value="no", screen=True)
+        if isinstance(existing, YesNo) and existing.value != "unknown":
+            return existing
+        return YesNo(value=item.normal_answer, screen=True) if item.normal_answer else existing
     return existing
 
 
@@ -164,12 +166,32 @@ def has_normal(item: Item, include_questions: bool = False) -> bool:
     "normal" button fills examination findings only (tests, grades and signs), never questions.
     """
     if include_questions:
-        return item.answer == "yes_no" and item.source == "patient"
+        return item.answer == "yes_no" and item.source == "patient" and item.normal_answer is not None
     if item.source != "examination":
         return False
     if item.answer in ("sided_test", "mrc", "reflex", "sensation"):
         return True
-    return item.answer == "yes_no" and item.kind != "question"
+    return item.answer == "yes_no" and item.kind != "question" and item.normal_answer is not None
+
+
+def is_normal(item: Item, finding: Finding | None) -> bool | None:
+    """Whether ``finding`` is the normal answer of ``item`` (a "no", both sides negative, 5/5,
+    2+, normal sensation); False when unrecorded or abnormal; None when the item has no normal
+    answer (numbers, choices, text, a yes/no without ``normal_answer``)."""
+    answer = item.answer
+    if answer == "yes_no":
+        if item.normal_answer is None:
+            return None
+        return isinstance(finding, YesNo) and finding.value == item.normal_answer
+    if answer == "sided_test":
+        return isinstance(finding, SidedTest) and finding.left.result == finding.right.result == "negative"
+    if answer == "mrc":
+        return isinstance(finding, Mrc) and finding.left == finding.right == 5
+    if answer == "reflex":
+        return isinstance(finding, Reflex) and finding.left == finding.right == 2
+    if answer == "sensation":
+        return isinstance(finding, Sensation) and finding.left == finding.right == "normal"
+    return None
 
 
 def option_text(item: Item, value: str) -> str:

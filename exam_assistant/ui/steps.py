@@ -65,10 +65,23 @@ def _red_flag_item_ids(lib: Library) -> set[str]:
     return items
 
 
+_RED_FLAG_ITEMS: dict[int, tuple[Library, frozenset[str]]] = {}
+
+
+def red_flag_item_ids(lib: Library) -> frozenset[str]:
+    """:func:`_red_flag_item_ids`, worked out once per library (a library is read-only once built)."""
+    cached = _RED_FLAG_ITEMS.get(id(lib))
+    if cached is None or cached[0] is not lib:
+        if len(_RED_FLAG_ITEMS) > 8:
+            _RED_FLAG_ITEMS.clear()
+        cached = _RED_FLAG_ITEMS[id(lib)] = (lib, frozenset(_red_flag_item_ids(lib)))
+    return cached[1]
+
+
 def red_flag_screen(lib: Library) -> list[Item]:
     """The red-flag screen asked first: the history-step items that any red-flag rule reads, in
     pack order (bedside red-flag checks, then the history questions)."""
-    wanted = _red_flag_item_ids(lib)
+    wanted = red_flag_item_ids(lib)
     return [item for p in history_packs(lib) for item in p.pack.items() if item.id in wanted]
 
 

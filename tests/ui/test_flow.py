@@ -109,7 +109,7 @@ def test_live_assessment_panel_updates_as_tests_are_recorded(store: EncounterRep
     widget(at, "tos.roos_east", "R").set_value("positive")
     ok(at.run())
     assert "Record what was reproduced" in page_text(at)
-    widget(at, "tos.roos_east", "Rc", kind="multiselect").set_value(["pain_reproduced"])
+    widget(at, "tos.roos_east", "Rc", kind="pills").set_value(["pain_reproduced"])
     ok(at.run())
     sidebar = page_text(at, at.sidebar)
     assert "TOS provocation cluster" in sidebar
@@ -122,7 +122,7 @@ def test_positive_side_asks_what_was_reproduced_and_stores_it(store: EncounterRe
     at = new_app(query={"encounter": encounter_id})
     widget(at, "tos.roos_east", "R").set_value("positive")
     ok(at.run())
-    criteria = widget(at, "tos.roos_east", "Rc", kind="multiselect")
+    criteria = widget(at, "tos.roos_east", "Rc", kind="pills")
     criteria.set_value([criteria.options[0]])
     ok(at.run())
     finding = store.get(encounter_id).encounter.findings["tos.roos_east"]

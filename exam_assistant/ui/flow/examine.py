@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from exam_assistant import follow_ups
 from exam_assistant.ui.session import Flow
 from exam_assistant.ui.text import ICON_BLOCKED, md
 from exam_assistant.ui.widgets.levels import levelled, levels_fragment
@@ -32,8 +33,10 @@ def panel_step(flow: Flow, pack_id: str) -> None:
     in_levels = {i.id for group in by_level.values() for i in group}
     if by_level:
         levels_fragment(flow.prefix, flow.store, flow.library, tuple(sorted(in_levels)))
-    for section in pack.sections:
-        rest = tuple(i.id for i in section.items if i.id not in in_levels)
+    # a follow-up sits just under its parent; a section that is all normal folds to one line
+    rests = follow_ups.place([tuple(i.id for i in s.items if i.id not in in_levels) for s in pack.sections],
+                             flow.library.items)
+    for section, rest in zip(pack.sections, rests, strict=True):
         if rest:
             block = Block(section.id, section.title, rest, section.description, "normal")
             block_fragment(flow.prefix, flow.store, flow.library, block)

@@ -13,7 +13,10 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
+from exam_assistant import follow_ups
+from exam_assistant.engine.describe import finding_text
 from exam_assistant.library import Library
+from exam_assistant.models import Finding
 from exam_assistant.protocol import Item
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import findings as fx
@@ -21,11 +24,12 @@ from exam_assistant.ui.bounded import number_placeholder
 from exam_assistant.ui.session import Flow
 from exam_assistant.ui.text import ICON_BLOCKED, ICON_ERROR, ICON_WARNING, md
 from exam_assistant.ui.widgets.confirm import answer_status
-from exam_assistant.ui.widgets.technique import technique_expander
+from exam_assistant.ui.widgets.technique import technique_popover
 from exam_assistant.validation import finding_problems
 
 ROW = (1.4, 3, 3)  # label | left | right
 SHORT_CHOICE = 4  # up to this many options (with short labels): a segmented control
+PILL_CHOICE = 8  # up to this many options: pills (one click); more: a select box
 
 
 def on_item_change(prefix: str, store: EncounterRepository, library: Library, item_id: str) -> None:
@@ -49,7 +53,23 @@ def on_item_change(prefix: str, store: EncounterRepository, library: Library, it
         flow.set_field_error(item_id, "; ".join(problems))
         return
     flow.set_field_error(item_id, None)
-    flow.set_findings({item_id: finding})
+    enc = flow.encounter
+    changes: dict[str, Finding | None] = {item_id: finding}
+    if enc is not None:
+        after = {k: v for k, v in enc.findings.items() if k != item_id} | ({item_id: finding} if finding else {})
+        changes |= follow_ups.cleared_by([item_id], after, library.items)
+    if flow.set_findings(changes) and len(changes) > 1 and enc is not None:
+        _say_cleared(flow, item, [library.items[i] for i in changes if i != item_id], enc.findings)
+
+
+def _say_cleared(flow: Flow, parent: Item, cleared: list[Item], before: dict[str, Finding]) -> None:
+    """The follow-ups a change cleared: their widgets forget the old answer, and a toast says so."""
+    for item in cleared:
+        for part in fx.parts(item):
+            st.session_state.pop(flow.wkey(item.id, part), None)
+    said = "; ".join(f"“{item.label}” ({finding_text(before[item.id], item)})" for item in cleared if item.id in before)
+    st.toast(f"Cleared {md(said)}: asked only after another answer to “{md(parent.label)}”.",
+             icon=":material/undo:")
 
 
 def text_limit(item: Item) -> int:
@@ -114,10 +134,11 @@ def _side_control(flow: Flow, item: Item, side: str, disabled: bool) -> None:
         label_visibility="collapsed", required=True, **_common(flow, item, side, disabled),
     )
     if item.answer == "sided_test" and item.criteria and st.session_state.get(flow.wkey(item.id, side)) == "positive":
-        st.multiselect(
+        # chips, not a multiselect: every criterion is in view (the recorded ones highlighted), one click each
+        st.pills(
             f"{item.label}, {word}: what was reproduced or observed", [c.value for c in item.criteria],
-            format_func=_labels(item, [c.value for c in item.criteria]), placeholder="What was reproduced?",
-            label_visibility="collapsed", **_common(flow, item, f"{side}c", disabled),
+            selection_mode="multi", format_func=_labels(item, [c.value for c in item.criteria]),
+            label_visibility="collapsed", wrap=True, **_common(flow, item, f"{side}c", disabled),
         )
         if not st.session_state.get(flow.wkey(item.id, f"{side}c")):
             st.caption(f"{ICON_WARNING} Record what was reproduced: a cluster counts this test only when it knows.")
@@ -128,15 +149,15 @@ def sided_row(flow: Flow, item: Item, disabled: bool, why_disabled: str | None) 
     _init(flow, item)
     label_col, left_col, right_col = st.columns(ROW, vertical_alignment="top")
     with label_col:
-        st.markdown(f"**{md(item.label)}**")
+        with st.container(horizontal=True, gap=None, vertical_alignment="center"):
+            st.markdown(f"**{md(item.label)}**", width="content")
+            technique_popover(item, flow.library, key=flow.key(f"how.{item.id}"))
         if why_disabled:
             st.caption(f"{ICON_BLOCKED} Not to be performed: {md(why_disabled)}")
     with left_col:
         _side_control(flow, item, "L", disabled)
     with right_col:
         _side_control(flow, item, "R", disabled)
-    # full width under the row: the technique, criteria and accuracy table need the room
-    technique_expander(item, flow.library, short=True, key=flow.key(f"how.{item.id}"))
     _error(flow, item)
 
 
@@ -162,11 +183,13 @@ def single_item(flow: Flow, item: Item, disabled: bool, why_disabled: str | None
         fmt = _labels(item, values)
         if short:
             st.segmented_control(label, values, format_func=fmt, help=helptext, wrap=True, **common)
+        elif len(values) <= PILL_CHOICE:
+            st.pills(label, values, format_func=fmt, help=helptext, wrap=True, **common)  # one click, not open-then-pick
         else:
             st.selectbox(label, values, index=None, placeholder="Not answered", format_func=fmt, help=helptext,
                          **common)
     elif item.answer == "multi_choice":
-        st.pills(label, [o.value for o in item.options], selection_mode="multi",
+        st.pills(label, [o.value for o in item.options], selection_mode="multi", wrap=True,
                  format_func=_labels(item, [o.value for o in item.options]), help=helptext, **common)
     else:
         # no max_chars: the browser would drop a too-long paste whole; the callback cuts and says so
@@ -178,7 +201,7 @@ def single_item(flow: Flow, item: Item, disabled: bool, why_disabled: str | None
         st.caption(f"{ICON_BLOCKED} Not to be performed: {md(why_disabled)}")
     answer_status(flow, item)
     if item.kind == "test" and item.technique:
-        technique_expander(item, flow.library, key=flow.key(f"how.{item.id}"))
+        technique_popover(item, flow.library, key=flow.key(f"how.{item.id}"))
     _error(flow, item)
 
 

@@ -1,5 +1,6 @@
 """The neuro screen by root level (C4-T1): sensation, power and reflex of each root together,
-a "normal" shortcut per level, and the dermatome chart updating as the screen is filled."""
+a "normal" shortcut per level, a normal level folded to one line, and the dermatome chart
+updating as the screen is filled."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from exam_assistant.protocol import LEVELS, Item
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui.dermatome import dermatome_summary, dermatome_svg
 from exam_assistant.ui.session import Flow
-from exam_assistant.ui.widgets.panel import Block, draw_items, shortcut_button
+from exam_assistant.ui.widgets.panel import (
+    Block,
+    block_clear,
+    draw_items,
+    fold_button,
+    folded_line,
+    is_open,
+    shortcut_button,
+)
 from reports.figure import figure_svg
 
 MODALITY_ORDER = {"sensation": 0, "power": 1, "reflex": 2}
@@ -60,9 +69,16 @@ def levels_fragment(prefix: str, store: EncounterRepository, library: Library, i
     st.markdown("#### Root levels C4–T1")
     draw_figure(flow)
     for level, items in groups.items():
+        block = Block(f"level.{level}", level, tuple(i.id for i in items))
         with st.container(border=True, key=f"{prefix}-level-{level}"):
+            clear = block_clear(flow, block.item_ids)
+            if clear is not None and not is_open(flow, block.id):
+                folded_line(flow, block.id, level, clear)  # a normal level is one line
+                continue
             head, button = st.columns([3, 1], vertical_alignment="center")
             head.markdown(f"**{level}**")
             with button:
-                shortcut_button(flow, Block(f"level.{level}", level, tuple(i.id for i in items)), label=f"{level} normal")
+                shortcut_button(flow, block, label=f"{level} normal")
+                if clear is not None:
+                    fold_button(flow, block.id, level)
             draw_items(flow, items)

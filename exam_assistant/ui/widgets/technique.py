@@ -12,6 +12,7 @@ from exam_assistant.library import Library
 from exam_assistant.protocol import Evidence, Item
 from exam_assistant.ui.text import md
 
+POPOVER_LABEL = "How to"  # short; the tooltip names the test
 VERIFICATION_TEXT = {
     "primary": "checked in the primary source",
     "secondary": "read in a secondary source only",
@@ -106,4 +107,20 @@ def technique_expander(item: Item, library: Library, short: bool = False, key: s
     box = st.expander(label, expanded=False, key=key, on_change="rerun")
     if box.open:
         with box:
+            item_details(item, library)
+
+
+def technique_popover(item: Item, library: Library, key: str) -> None:
+    """A small "How to" button beside the test's name opening :func:`item_details` in a popover.
+
+    The details are drawn only while it is open, which keeps a panel of twenty tests light to
+    redraw; the tooltip and the accessible name say which test it explains.
+    """
+    if not (item.technique or item.positive_when or item.evidence):
+        return
+    box = st.popover(POPOVER_LABEL, icon=":material/info:", type="tertiary", key=key, on_change="rerun",
+                     help=f"How to perform it, what counts as positive, and what it is worth: {md(item.label)}")
+    if box.open:
+        with box:
+            st.markdown(f"**{md(item.label)}**")
             item_details(item, library)
