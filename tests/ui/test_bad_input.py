@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from exam_assistant.models import Number
 from exam_assistant.store import EncounterRepository
 from exam_assistant.store.invitations import InvitationStore, check_request
+from exam_assistant.ui import steps
 from exam_assistant.ui.clinic_settings import settings_path
-from tests.ui.conftest import new_app, ok, start_examination, widget
+from tests.ui.conftest import new_app, ok, page_text, start_examination, stored_draft, widget
 
 
 def _errors(app: AppTest) -> str:
@@ -101,3 +104,21 @@ def test_encounter_search_takes_old_dates_and_says_when_the_range_is_backwards(s
     ok(at.run())
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")
     assert "Visits from (01/05/2001) is after Visits until (01/05/2000)" in warnings
+
+
+def test_summary_pretest_probability_out_of_range_is_refused_with_the_range(store: EncounterRepository) -> None:
+    """A pre-test figure of 150% stays in the field with what is allowed, and is not saved; 30% is."""
+    vignette = Path(__file__).resolve().parents[1] / "vignettes" / "b_c6_radiculopathy.yaml"
+    found = yaml.safe_load(vignette.read_text(encoding="utf-8"))["encounter"]["findings"]
+    encounter_id = stored_draft(store, findings=found, step=steps.SUMMARY)
+    at = ok(new_app(query={"encounter": encounter_id}))
+    field = next(n for n in at.number_input if n.label.startswith("Pre-test probability (%)"))
+    field.set_value(150.0)
+    ok(at.run())
+    assert "is outside the allowed range; enter a number from 0.5 to 99.5 %" in page_text(at)
+    assert store.get(encounter_id).encounter.pretest_probabilities == {}
+    field = next(n for n in at.number_input if n.label.startswith("Pre-test probability (%)"))
+    field.set_value(30.0)
+    ok(at.run())
+    assert "outside the allowed range" not in page_text(at)
+    assert list(store.get(encounter_id).encounter.pretest_probabilities.values()) == [0.3]

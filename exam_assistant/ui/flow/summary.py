@@ -12,6 +12,7 @@ from exam_assistant.library import Library
 from exam_assistant.models import Encounter
 from exam_assistant.store import ConflictError, EncounterRepository, InvalidEncounterError, default_database_url
 from exam_assistant.suggestions import unexplained_declines
+from exam_assistant.ui.bounded import range_problem
 from exam_assistant.ui.clinic_settings import load_signer, signer_path
 from exam_assistant.ui.flow.decisions import decisions_panel
 from exam_assistant.ui.resources import clinic_profile
@@ -29,12 +30,20 @@ def on_notes(prefix: str, store: EncounterRepository, library: Library) -> None:
     flow.update(notes=str(st.session_state.get(flow.key("notes_input"), "")))
 
 
+PRETEST_LOW, PRETEST_HIGH = 0.5, 99.5  # percent; the clinic settings page uses the same range
+
+
 def on_pretest(prefix: str, store: EncounterRepository, library: Library, rule_id: str) -> None:
     flow = Flow(prefix, store, library)
     enc = flow.encounter
     if enc is None:
         return
     value = st.session_state.get(flow.key(f"pretest.{rule_id}"))
+    title = next((r.title for r in [library.rules.get(rule_id)] if r is not None), rule_id)
+    problem = range_problem(f"Pre-test probability for {title}", value, PRETEST_LOW, PRETEST_HIGH, "%")
+    st.session_state[flow.key(f"pretest_problem.{rule_id}")] = problem
+    if problem is not None:  # refused with the range named; the widget keeps what was typed
+        return
     probabilities = dict(enc.pretest_probabilities)
     if value is None:
         probabilities.pop(rule_id, None)
@@ -70,8 +79,13 @@ def summary_step(flow: Flow) -> None:
                 if key not in st.session_state:
                     current = enc.pretest_probabilities.get(c.id, c.pretest_probability)
                     st.session_state[key] = round(current * 100, 1) if current else None
-                st.number_input(f"Pre-test probability (%) for {c.title}", min_value=0.5, max_value=99.5,
-                                step=1.0, key=key, on_change=on_pretest, args=(flow.prefix, flow.store, flow.library, c.id))
+                # no widget limits: they only turn the field red; on_pretest names the range instead
+                st.number_input(f"Pre-test probability (%) for {c.title}", step=1.0, key=key,
+                                placeholder=f"{PRETEST_LOW:g} to {PRETEST_HIGH:g}", on_change=on_pretest,
+                                args=(flow.prefix, flow.store, flow.library, c.id))
+                problem = st.session_state.get(flow.key(f"pretest_problem.{c.id}"))
+                if problem:
+                    st.error(f"Not saved: {problem}")
     notes_fragment(flow.prefix, flow.store, flow.library)
     st.markdown("#### Finish")
     finish_panel(flow)
