@@ -76,24 +76,25 @@ _REPORTED = "'patient' when the patient answered it before the visit"
 _CONFIRMED = "the clinician confirmed this pre-visit answer with the patient (it stays patient-reported)"
 
 
-def _check_confirmed(reported_by: ReportedBy, confirmed: bool) -> None:
-    if confirmed and reported_by != "patient":
-        raise ValueError("only a patient-reported answer (reported_by: patient) can be confirmed")
+class _Answer(_Model):
+    """A finding the patient can give before the visit: where it came from, and whether it was confirmed."""
 
-
-class YesNo(_Model):
-    kind: Literal["yes_no"] = "yes_no"
-    value: YesNoValue
     reported_by: ReportedBy = Field(default=None, description=_REPORTED)
     confirmed: bool = Field(default=False, description=_CONFIRMED)
-    screen: bool = Field(
-        default=False, description="answered 'no' by the all-negative screen button, not asked one by one"
-    )
 
     @model_validator(mode="after")
     def _confirmed_needs_patient(self) -> Self:
-        _check_confirmed(self.reported_by, self.confirmed)
+        if self.confirmed and self.reported_by != "patient":
+            raise ValueError("only a patient-reported answer (reported_by: patient) can be confirmed")
         return self
+
+
+class YesNo(_Answer):
+    kind: Literal["yes_no"] = "yes_no"
+    value: YesNoValue
+    screen: bool = Field(
+        default=False, description="answered 'no' by the all-negative screen button, not asked one by one"
+    )
 
 
 class SideResult(_Model):
@@ -117,41 +118,20 @@ class SidedTest(_Model):
     right: SideResult = Field(default_factory=SideResult)
 
 
-class Number(_Model):
+class Number(_Answer):
     kind: Literal["number"] = "number"
     value: float
     unit: ShortText | None = None
-    reported_by: ReportedBy = Field(default=None, description=_REPORTED)
-    confirmed: bool = Field(default=False, description=_CONFIRMED)
-
-    @model_validator(mode="after")
-    def _confirmed_needs_patient(self) -> Self:
-        _check_confirmed(self.reported_by, self.confirmed)
-        return self
 
 
-class Choice(_Model):
+class Choice(_Answer):
     kind: Literal["choice"] = "choice"
     value: Annotated[str, Field(max_length=80)]
-    reported_by: ReportedBy = Field(default=None, description=_REPORTED)
-    confirmed: bool = Field(default=False, description=_CONFIRMED)
-
-    @model_validator(mode="after")
-    def _confirmed_needs_patient(self) -> Self:
-        _check_confirmed(self.reported_by, self.confirmed)
-        return self
 
 
-class MultiChoice(_Model):
+class MultiChoice(_Answer):
     kind: Literal["multi_choice"] = "multi_choice"
     values: list[Annotated[str, Field(max_length=80)]]
-    reported_by: ReportedBy = Field(default=None, description=_REPORTED)
-    confirmed: bool = Field(default=False, description=_CONFIRMED)
-
-    @model_validator(mode="after")
-    def _confirmed_needs_patient(self) -> Self:
-        _check_confirmed(self.reported_by, self.confirmed)
-        return self
 
 
 MrcGrade = Annotated[int, Field(ge=0, le=5, description="MRC grade 0 (no contraction) to 5 (normal)")]
