@@ -545,6 +545,16 @@ def _duplicates(parsed: list[_Parsed], problems: list[Problem]) -> list[_Parsed]
     return kept
 
 
+def _left_out(lib: Library, p: _Parsed, at: Loc, found: list[tuple[tuple[str | int, ...], str, str]],
+              what: str) -> bool:
+    """Report each problem of one guide part at its file and line; True when the part is left out."""
+    for sub, code, message in found:
+        loc: Loc = (*at, *sub)
+        lib.problems.append(Problem(code, p.source, f"{message} ({what} is left out)", loc_text(loc),
+                                    line_of(p.node, loc)))
+    return bool(found)
+
+
 def _index_exercises(lib: Library, parsed: list[_Parsed]) -> None:
     """Home exercises, before the guide entries that name them; a bad one is left out alone."""
     for p in parsed:
@@ -552,11 +562,7 @@ def _index_exercises(lib: Library, parsed: list[_Parsed]) -> None:
             found = exercise_problems(exercise, references=lib.references)
             if exercise.id in lib.exercises:
                 found.append(((), "PACK_004", f"exercise '{exercise.id}' is defined twice"))
-            for sub, code, message in found:
-                loc: Loc = ("exercises", i, *sub)
-                lib.problems.append(Problem(code, p.source, message + " (this exercise is left out)", loc_text(loc),
-                                            line_of(p.node, loc)))
-            if not found:
+            if not _left_out(lib, p, ("exercises", i), found, "this exercise"):
                 lib.exercises[exercise.id] = exercise
 
 
@@ -570,11 +576,7 @@ def _index_conditions(lib: Library, parsed: list[_Parsed]) -> None:
                                    references=lib.references, exercises=lib.exercises)
             if entry.diagnosis in lib.conditions:
                 found.append(((), "PACK_004", f"diagnosis '{entry.diagnosis}' already has a condition guide entry"))
-            for sub, code, message in found:
-                loc: Loc = ("conditions", i, *sub)
-                lib.problems.append(Problem(code, p.source, message + " (this entry is left out)", loc_text(loc),
-                                            line_of(p.node, loc)))
-            if not found:
+            if not _left_out(lib, p, ("conditions", i), found, "this entry"):
                 lib.conditions[entry.diagnosis] = entry
 
 
