@@ -135,6 +135,14 @@ class Case:
     note: str = field(default="")
 
 
+def fires_and_stays_quiet(library: Library, rule_id: str, case: Case) -> None:
+    """``rule_id`` fires on the case's findings and not on its near miss (which lacks one finding)."""
+    assert rule_id in library.rules, f"{rule_id} is not loaded"
+    assert rule_id in fired(run(library, case.fires, case.age))
+    quiet_age = case.quiet_age if case.quiet_age is not None else case.age
+    assert rule_id not in fired(run(library, case.quiet, quiet_age))
+
+
 CASES: dict[str, Case] = {
     # radiculopathy pack
     "radic.wainner": Case(
@@ -337,10 +345,7 @@ OWN_TESTS = {"tos.svs"}
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_rule_fires_on_its_pattern_and_not_on_the_near_miss(rule_id: str, library: Library) -> None:
     """The rule fires for its case and stays silent for the near-miss that lacks one finding."""
-    case = CASES[rule_id]
-    assert rule_id in fired(run(library, case.fires, case.age))
-    quiet_age = case.quiet_age if case.quiet_age is not None else case.age
-    assert rule_id not in fired(run(library, case.quiet, quiet_age))
+    fires_and_stays_quiet(library, rule_id, CASES[rule_id])
 
 
 def test_every_rule_of_these_packs_has_a_case(library: Library) -> None:

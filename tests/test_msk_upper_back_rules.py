@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from exam_assistant.library import Library
-from tests.test_exam_rules import Case, choice, decision, fired, multi, number, run, sided, yn
+from tests.test_exam_rules import Case, choice, decision, fired, fires_and_stays_quiet, multi, number, run, sided, yn
 
 PACKS = ("spine_structure", "inflammatory_back_pain", "widespread_pain", "shoulder_injury")
 Findings = dict[str, Any]
@@ -138,10 +138,7 @@ OWN_TESTS = {"fm.wpi", "fm.sss"}
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_rule_fires_on_its_pattern_and_not_on_the_near_miss(rule_id: str, library: Library) -> None:
     """The rule fires for its case and stays silent for the near miss that lacks one finding."""
-    case = CASES[rule_id]
-    assert rule_id in fired(run(library, case.fires, case.age))
-    quiet_age = case.quiet_age if case.quiet_age is not None else case.age
-    assert rule_id not in fired(run(library, case.quiet, quiet_age))
+    fires_and_stays_quiet(library, rule_id, CASES[rule_id])
 
 
 def test_every_rule_of_these_packs_has_a_case(library: Library) -> None:

@@ -5,13 +5,24 @@ a near miss that must not."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from exam_assistant.library import Library
-from tests.test_exam_rules import NEURO_NORMAL, choice, fired, mrc, multi, number, reflex, run, yn
+from tests.test_exam_rules import (
+    NEURO_NORMAL,
+    Case,
+    choice,
+    fired,
+    fires_and_stays_quiet,
+    mrc,
+    multi,
+    number,
+    reflex,
+    run,
+    yn,
+)
 
 Findings = dict[str, Any]
 THORACIC: Findings = {"history.location": multi("thoracic_midline"), "history.arm_symptoms": choice("none")}
@@ -24,13 +35,6 @@ def sided(result: str) -> dict[str, Any]:
     return {"kind": "sided_test", "left": {"result": result, "criteria": []}, "right": {"result": result, "criteria": []}}
 
 
-@dataclass(frozen=True)
-class Case:
-    fires: Findings
-    quiet: Findings
-    age: int = 50
-    quiet_age: int | None = None
-    extra: Findings = field(default_factory=dict)
 
 
 CASES: dict[str, Case] = {
@@ -129,11 +133,7 @@ CASES: dict[str, Case] = {
 @pytest.mark.parametrize("rule_id", sorted(CASES))
 def test_rule_fires_on_its_pattern_and_not_on_the_near_miss(rule_id: str, library: Library) -> None:
     """The rule fires for its case and stays silent for the near miss that lacks one finding."""
-    case = CASES[rule_id]
-    assert rule_id in library.rules
-    assert rule_id in fired(run(library, case.fires, case.age))
-    quiet_age = case.quiet_age if case.quiet_age is not None else case.age
-    assert rule_id not in fired(run(library, case.quiet, quiet_age))
+    fires_and_stays_quiet(library, rule_id, CASES[rule_id])
 
 
 def test_every_new_visceral_and_cauda_equina_rule_has_a_case(library: Library) -> None:
