@@ -1,7 +1,7 @@
 """The simulated patient: what a question or test reveals, and the Encounter it adds up to.
 
-An item the case does not describe answers as normal (no, negative, 5/5, 2+, normal
-sensation), so a student who examines widely gets a full, realistic record; items with no
+An item the case does not describe answers as normal (the pack's normal answer of a yes/no
+item, usually "no"; negative, 5/5, 2+, normal sensation), so a student who examines widely gets a full, realistic record; items with no
 normal value (numbers, choices, free text) reveal only the case's default response.
 """
 
@@ -54,8 +54,8 @@ def offered(item: Item) -> bool:
 
 def normal_finding(item: Item) -> Finding | None:
     """The normal answer of an item the case leaves out, or None when there is no normal value."""
-    if item.answer == "yes_no":
-        return YesNo(value="no")
+    if item.answer == "yes_no":  # the pack says what is normal ("alert: yes"), or that nothing is
+        return YesNo(value=item.normal_answer) if item.normal_answer else None
     if item.answer == "sided_test":
         return SidedTest(left=SideResult(result="negative"), right=SideResult(result="negative"))
     if item.answer == "mrc":

@@ -35,6 +35,15 @@ def test_undescribed_yes_no_and_power_are_normal(fixture_case: Case, library: Li
     assert Mrc(left=5, right=5) == reveal(fixture_case, library, "neuro.power_elbow_extension").finding
 
 
+def test_an_undescribed_yes_no_follows_the_packs_normal_answer(fixture_case: Case, library: Library) -> None:
+    """"No" is not normal everywhere: an undescribed "Alert, GCS 15" is "yes" (the pack's
+    normal_answer), and an item with no normal answer reveals only the default response."""
+    assert YesNo(value="yes") == reveal(fixture_case, library, "trauma.alert_gcs15").finding
+    no_normal = next(i for i in library.items.values() if i.answer == "yes_no" and i.normal_answer is None)
+    shown = reveal(fixture_case, library, no_normal.id)
+    assert shown.finding is None and shown.says == fixture_case.default_response
+
+
 def test_an_undescribed_number_reveals_no_finding(fixture_case: Case, library: Library) -> None:
     """A number the case does not give has no normal value: only the default response, no finding."""
     shown = reveal(fixture_case, library, "history.pain_now")
