@@ -84,6 +84,26 @@ def birth_date_problem(born: date | None, field: str = "Date of birth") -> str |
     return None
 
 
+FOLLOW_UP_YEARS = 2  # a plausibility bound on typing, not clinical advice: later is a new referral
+
+
+def follow_up_problem(value: date | None, visit: date) -> str | None:
+    """Why ``value`` cannot be this visit's follow-up date (before the visit, or implausibly far
+    after it), naming what is allowed; None when it can, or when nothing is entered."""
+    if value is None:
+        return None
+    try:
+        latest = visit.replace(year=visit.year + FOLLOW_UP_YEARS)
+    except ValueError:  # 29 February
+        latest = visit.replace(year=visit.year + FOLLOW_UP_YEARS, day=28)
+    allowed = f"choose a date from {shown_date(visit)} (the visit) to {shown_date(latest)}"
+    if value < visit:
+        return f"Follow-up date: {shown_date(value)} is before the visit ({shown_date(visit)}); {allowed}."
+    if value > latest:
+        return f"Follow-up date: {shown_date(value)} is more than {FOLLOW_UP_YEARS} years after the visit; {allowed}."
+    return None
+
+
 def visit_date_problem(encounter: Encounter) -> str | None:
     """The store's visit-before-birth rule, in words naming both dates."""
     problems: list[Problem] = date_problems(encounter, "form")

@@ -89,3 +89,29 @@ def test_a_changed_suggestion_records_what_was_done_instead(store: EncounterRepo
     _control(at, found[0].id).set_value(None)  # clearing the choice removes the decision
     ok(at.run())
     assert store.get(encounter_id).encounter.decisions.about(found[0].id) is None
+
+
+def test_follow_up_date_before_the_visit_or_years_after_is_refused_with_the_range(store: EncounterRepository) -> None:
+    """Item 5 of issue 12: the follow-up date has no silent widget limits; a date before the
+    visit or beyond two years is refused with the allowed range named, and not saved."""
+    from datetime import timedelta
+
+    encounter_id, at, _ = _at_summary(store, "c6_radiculopathy")
+    visit = store.get(encounter_id).encounter.visit_date
+    field = next(d for d in at.date_input if d.label == "Follow-up date")
+    field.set_value(visit - timedelta(days=3))
+    ok(at.run())
+    errors = plain(" ".join(e.value for e in at.error))
+    assert "Not saved: Follow-up date:" in errors and "is before the visit" in errors
+    assert visit.strftime("%d/%m/%Y") in errors  # the allowed range starts at the visit
+    assert store.get(encounter_id).encounter.decisions.follow_up is None
+    field = next(d for d in at.date_input if d.label == "Follow-up date")
+    field.set_value(visit.replace(year=visit.year + 5))
+    ok(at.run())
+    assert "more than 2 years after the visit" in plain(" ".join(e.value for e in at.error))
+    assert store.get(encounter_id).encounter.decisions.follow_up is None
+    good = visit + timedelta(weeks=6)
+    next(d for d in at.date_input if d.label == "Follow-up date").set_value(good)
+    ok(at.run())
+    assert store.get(encounter_id).encounter.decisions.follow_up == good
+    assert not any("Follow-up date" in plain(e.value) for e in at.error)

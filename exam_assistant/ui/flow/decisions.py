@@ -17,6 +17,7 @@ from exam_assistant.engine.assessment import Assessment
 from exam_assistant.library import Library
 from exam_assistant.store import EncounterRepository
 from exam_assistant.suggestions import Suggestion, decide, red_flag_raised, suggestions
+from exam_assistant.ui.bounded import ANY_DATE_MAX, ANY_DATE_MIN, follow_up_problem
 from exam_assistant.ui.resources import clinic_profile
 from exam_assistant.ui.session import Flow, Notice
 from exam_assistant.ui.text import md
@@ -139,7 +140,11 @@ def on_follow_up(prefix: str, store: EncounterRepository, library: Library) -> N
     enc = flow.encounter
     if enc is not None:
         value = st.session_state.get(flow.key("decisions.follow_up"))
-        _save(flow, enc.decisions.model_copy(update={"follow_up": value if isinstance(value, date) else None}))
+        chosen = value if isinstance(value, date) else None
+        problem = follow_up_problem(chosen, enc.visit_date)
+        flow.set_field_error("decisions.follow_up", problem)
+        if problem is None:  # a refused date stays in the field beside its message, unsaved
+            _save(flow, enc.decisions.model_copy(update={"follow_up": chosen}))
 
 
 def on_shared(prefix: str, store: EncounterRepository, library: Library) -> None:
@@ -202,8 +207,13 @@ def decisions_panel(flow: Flow) -> None:
     key = flow.key("decisions.follow_up")
     if key not in st.session_state:
         st.session_state[key] = enc.decisions.follow_up
+    # no widget limits (they refuse silently, decision 39): follow_up_problem names the range
     st.date_input("Follow-up date", key=key, on_change=on_follow_up, args=args, disabled=flow.read_only,
+                  min_value=ANY_DATE_MIN, max_value=ANY_DATE_MAX,
                   format=DATE_INPUT_FORMATS[clinic_profile().clock().date_format])
+    problem = flow.field_error("decisions.follow_up")
+    if problem:
+        st.error(f"Not saved: {md(problem)}")
     shared = flow.key("decisions.shared")
     if shared not in st.session_state:
         st.session_state[shared] = enc.decisions.shared_decision
