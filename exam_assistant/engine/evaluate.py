@@ -83,11 +83,26 @@ def compare_interval(value: Interval, at_least: float | None, at_most: float | N
     return kleene_all(checks)
 
 
-def evaluate(cond: c.Condition, facts: Facts) -> Truth:
+def evaluate(cond: c.Condition, facts: Facts, memo: dict[int, Truth] | None = None) -> Truth:
+    """Kleene three-valued truth of ``cond`` (None: not yet decided by the findings).
+
+    ``memo`` (id of a compound condition -> its truth) lets a caller that walks a condition
+    node by node, once every rule is settled, evaluate each subtree once instead of once per
+    ancestor; it must not outlive one settled set of facts.
+    """
+    if memo is not None and isinstance(cond, (c.AllOf, c.AnyOf, c.NotOf, c.CountOf)):
+        key = id(cond)
+        if key not in memo:
+            memo[key] = _compound(cond, facts, memo)
+        return memo[key]
+    return _compound(cond, facts, memo)
+
+
+def _compound(cond: c.Condition, facts: Facts, memo: dict[int, Truth] | None) -> Truth:
     if isinstance(cond, c.AllOf):
         result: Truth = True
         for x in cond.all:  # short-circuits: one false child decides
-            v = evaluate(x, facts)
+            v = evaluate(x, facts, memo)
             if v is False:
                 return False
             if v is None:
@@ -96,17 +111,17 @@ def evaluate(cond: c.Condition, facts: Facts) -> Truth:
     if isinstance(cond, c.AnyOf):
         result = False
         for x in cond.any:
-            v = evaluate(x, facts)
+            v = evaluate(x, facts, memo)
             if v is True:
                 return True
             if v is None:
                 result = None
         return result
     if isinstance(cond, c.NotOf):
-        inner = evaluate(cond.not_, facts)
+        inner = evaluate(cond.not_, facts, memo)
         return None if inner is None else not inner
     if isinstance(cond, c.CountOf):
-        return count_of([evaluate(x, facts) for x in cond.of], cond.at_least)
+        return count_of([evaluate(x, facts, memo) for x in cond.of], cond.at_least)
     if isinstance(cond, c.RuleCondition):
         if cond.at_least is None and cond.at_most is None:
             return facts.rule_truth.get(cond.rule)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from exam_assistant import conditions as c
 from exam_assistant import follow_ups
 from exam_assistant.engine.assessment import OpenItem, OpenQuestion
-from exam_assistant.engine.evaluate import Facts, evaluate
+from exam_assistant.engine.evaluate import Facts, Truth, evaluate
 from exam_assistant.library import Library
 from exam_assistant.protocol import TIER_ORDER, RedFlagEffect, Rule
 
@@ -30,10 +30,12 @@ def _rule_parts(rule: Rule) -> list[c.Condition]:
     return parts
 
 
-def deciding_items(cond: c.Condition, facts: Facts, lib: Library, seen: set[str] | None = None) -> list[str]:
+def deciding_items(cond: c.Condition, facts: Facts, lib: Library, seen: set[str] | None = None,
+                   memo: dict[int, Truth] | None = None) -> list[str]:
     """Item ids, in condition order, whose answers are still needed to decide ``cond``."""
     seen = set() if seen is None else seen
-    if evaluate(cond, facts) is not None:
+    memo = {} if memo is None else memo  # each subtree evaluated once, not once per ancestor
+    if evaluate(cond, facts, memo) is not None:
         return []
     if isinstance(cond, c.ItemCondition):
         return [cond.item] if cond.item in lib.items else []
@@ -44,7 +46,7 @@ def deciding_items(cond: c.Condition, facts: Facts, lib: Library, seen: set[str]
         seen.add(rule.id)
         out: list[str] = []
         for part in _rule_parts(rule):
-            out += deciding_items(part, facts, lib, seen)
+            out += deciding_items(part, facts, lib, seen, memo)
         return out
     children: list[c.Condition] = []
     if isinstance(cond, c.AllOf):
@@ -57,14 +59,14 @@ def deciding_items(cond: c.Condition, facts: Facts, lib: Library, seen: set[str]
         children = list(cond.of)
     out = []
     for child in children:
-        out += deciding_items(child, facts, lib, seen)
+        out += deciding_items(child, facts, lib, seen, memo)
     return out
 
 
-def _has_support(cond: c.Condition, facts: Facts) -> bool:
+def _has_support(cond: c.Condition, facts: Facts, memo: dict[int, Truth]) -> bool:
     """Whether some recorded finding already points towards the rule (a true leaf under it)."""
     return any(
-        isinstance(node, (c.ItemCondition, c.RuleCondition)) and evaluate(node, facts) is True
+        isinstance(node, (c.ItemCondition, c.RuleCondition)) and evaluate(node, facts, memo) is True
         and not (isinstance(node, c.ItemCondition) and node.item not in facts.encounter.findings)
         for node in c.walk(cond)
     )
@@ -75,6 +77,7 @@ def open_questions(facts: Facts, lib: Library) -> list[OpenQuestion]:
 
     ``facts`` is the evaluation ``assess`` finished with (its ``rule_truth`` filled in)."""
     found: list[tuple[tuple[int, int, int], OpenQuestion]] = []
+    memo: dict[int, Truth] = {}  # every rule is settled here, so one memo serves all of them
     for rule_id in lib.rule_order:
         rule = lib.rules[rule_id]
         effect = rule.effect
@@ -82,11 +85,11 @@ def open_questions(facts: Facts, lib: Library) -> list[OpenQuestion]:
             continue
         findings = facts.encounter.findings
         # a follow-up is asked through its parent, and one its parent's answer rules out never is
-        asked = (follow_ups.ask_instead(i, findings, lib.items) for i in deciding_items(rule.when, facts, lib))
+        asked = (follow_ups.ask_instead(i, findings, lib.items) for i in deciding_items(rule.when, facts, lib, memo=memo))
         item_ids = list(dict.fromkeys(i for i in asked if i is not None and i not in findings))
         if not item_ids:
             continue
-        support = _has_support(rule.when, facts)
+        support = _has_support(rule.when, facts, memo)
         question = OpenQuestion(
             rule=rule.id, title=rule.title, tier=effect.tier, suggests=list(effect.suggests),
             has_findings_for=support,

@@ -7,6 +7,7 @@ session's encounter lives in its own ``st.session_state``.
 
 from __future__ import annotations
 
+import gc
 import os
 
 import streamlit as st
@@ -23,7 +24,12 @@ from reports.options import ClinicProfile
 
 @st.cache_resource(show_spinner=False)
 def _library(protocol_path: str) -> Library:
-    return cached_library()
+    loaded = cached_library()
+    # The library is hundreds of thousands of long-lived objects; left in the collector's care,
+    # every full collection walks them all (a few hundred ms with the GIL held, in the middle of
+    # a click). Frozen, they are never scanned again: they live as long as the server anyway.
+    gc.freeze()
+    return loaded
 
 
 def library() -> Library:

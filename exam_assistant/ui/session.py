@@ -32,6 +32,7 @@ from exam_assistant.store import (
 )
 from exam_assistant.ui import steps
 from exam_assistant.ui.autosave import RetrySchedule, error_words, is_transient, save_with_retry
+from exam_assistant.ui.outside import outside_view
 
 DEFAULT_PREFIX = "ea"
 FALLBACK_ACTOR = "clinician"
@@ -259,7 +260,7 @@ class Flow:
         draft = self.draft
         if draft is None:
             return False
-        before = self.assessment
+        before = outside_view(draft.encounter, self.assessment, self.library)
         try:
             stored = save_with_retry(lambda: self.store.save_draft(
                 _plain(encounter), draft.version, self._actor_for(encounter), ui_step=step))
@@ -288,8 +289,8 @@ class Flow:
         if draft.unsaved:
             self._clear_retry()
             self.request_app_rerun()
-        if bump or self.assessment != before:
-            self.request_app_rerun()
+        if bump or outside_view(self.encounter, self.assessment, self.library) != before:
+            self.request_app_rerun()  # something drawn outside the fragment changed
         return True
 
     # ------------------------------------------------------------------ unsaved changes

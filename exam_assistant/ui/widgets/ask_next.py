@@ -33,14 +33,21 @@ def ask_next(assessment: Assessment | None) -> None:
             st.markdown(text)
 
 
-def possible_emergency(assessment: Assessment | None) -> None:
-    """Never a bare ROUTINE beside a leading EMERGENCY diagnosis: say what decides its flag."""
+def possible_emergency_text(assessment: Assessment | None) -> str | None:
+    """Never a bare ROUTINE beside a leading EMERGENCY diagnosis: what decides its flag (None
+    when the leader is not an undecided EMERGENCY)."""
     if assessment is None or not assessment.differential or assessment.urgency == "EMERGENCY":
-        return
+        return None
     lead = assessment.differential[0]
     if lead.tier != "EMERGENCY":
-        return
+        return None
     for q in assessment.open_questions:
         if lead.id in q.suggests:
-            st.warning(f"**Possible {md(lead.name.lower())}: answer these to decide.** {_items(q)}", icon=ICON_WARNING)
-            return
+            return f"**Possible {md(lead.name.lower())}: answer these to decide.** {_items(q)}"
+    return None
+
+
+def possible_emergency(assessment: Assessment | None) -> None:
+    text = possible_emergency_text(assessment)
+    if text:
+        st.warning(text, icon=ICON_WARNING)

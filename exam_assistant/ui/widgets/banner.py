@@ -34,24 +34,33 @@ def _flag_text(flag: RedFlag, encounter: Encounter | None) -> str:
     )
 
 
-def red_flag_banner(assessment: Assessment | None, encounter: Encounter | None = None) -> None:
-    """Draw the banner for every raised red flag, most urgent first (nothing when none).
+EMERGENCY_TAIL = ("Routine tests, imaging and treatment suggestions are held back until the "
+                  "emergency is dealt with. Record only what the emergency action needs.")
+
+
+def banner_boxes(assessment: Assessment | None, encounter: Encounter | None = None) -> list[tuple[str, str]]:
+    """The banner's boxes as (tier, markdown), most urgent first; empty when no flag is raised.
 
     Every EMERGENCY flag goes into one stop-the-examination box headed by the instruction to
     stop; each lower tier flag follows in its own box. With the encounter, a flag raised by the
     patient's unconfirmed pre-visit answer names it "(patient-reported)".
     """
     if assessment is None or not assessment.red_flags:
-        return
+        return []
     emergencies = [f for f in assessment.red_flags if f.tier == "EMERGENCY"]
+    boxes: list[tuple[str, str]] = []
+    if emergencies:
+        boxes.append(("EMERGENCY", f"## {TIER_ICON['EMERGENCY']} EMERGENCY: stop the examination\n"
+                      + "\n\n".join(_flag_text(f, encounter) for f in emergencies) + "\n\n" + EMERGENCY_TAIL))
+    boxes += [(f.tier, _flag_text(f, encounter)) for f in assessment.red_flags if f.tier != "EMERGENCY"]
+    return boxes
+
+
+def red_flag_banner(assessment: Assessment | None, encounter: Encounter | None = None) -> None:
+    """Draw the banner for every raised red flag, most urgent first (nothing when none)."""
+    boxes = banner_boxes(assessment, encounter)
+    if not boxes:
+        return
     with st.container(key="red_flag_banner"):
-        if emergencies:
-            st.error(
-                f"## {TIER_ICON['EMERGENCY']} EMERGENCY: stop the examination\n"
-                + "\n\n".join(_flag_text(f, encounter) for f in emergencies)
-                + "\n\nRoutine tests, imaging and treatment suggestions are held back until the "
-                "emergency is dealt with. Record only what the emergency action needs.",
-            )
-        for flag in assessment.red_flags:
-            if flag.tier != "EMERGENCY":
-                BOX[flag.tier](_flag_text(flag, encounter))
+        for tier, text in boxes:
+            BOX[tier](text)

@@ -28,38 +28,52 @@ def imaging_line(i: ImagingSuggestion) -> str:
     return f"{md(i.first.study)} ({md(i.scenario)})"
 
 
+Line = tuple[str, str]  # (how it is drawn: "markdown", "caption" or a badge tier, the text)
+
+
+def live_lines(encounter: Encounter | None, assessment: Assessment | None) -> list[Line]:
+    """What the panel shows, as plain data: the panel draws exactly these, and a fragment run
+    compares them (:func:`exam_assistant.ui.outside.outside_view`) to know whether the panel
+    would change."""
+    if encounter is None or assessment is None:
+        return [("caption", "Starts once the patient is entered.")]
+    lines: list[Line] = [("markdown", f"**Patient:** {md(encounter.patient.name)}, {encounter.age} y")]
+    if encounter.status == "final":
+        lines.append(("markdown", "**Status:** final note (read-only)"))
+    lines.append(("badge", assessment.urgency))
+    lines += [("markdown", f"- {tier_label(flag.tier)}: {md(flag.title)}") for flag in assessment.red_flags]
+    asking = ask_next_text(assessment)
+    if asking:
+        lines.append(("markdown", asking))
+    if assessment.clusters:
+        lines.append(("markdown", "**Clusters**\n" + "\n".join(f"- {cluster_line(c)}" for c in assessment.clusters)))
+    if assessment.level is not None:
+        lv = assessment.level
+        lines.append(("markdown", f"**Level:** {md(lv.level)} {md(lv.side)} ({md(lv.confidence)})"))
+    top = assessment.differential[:TOP_DIFFERENTIAL]
+    if top:
+        # names in rank order only: the counts behind them move on nearly every answer, and each
+        # change of this panel costs a whole-page run (the summary explains every entry)
+        lines.append(("markdown", "**Differential (top 3)**\n" + "\n".join(
+            f"{n}. {md(d.name)}" for n, d in enumerate(top, 1))))
+    if assessment.imaging:
+        lines.append(("markdown", f"**Imaging:** {imaging_line(assessment.imaging[0])}"))
+    elif any(h.kind == "imaging" for h in assessment.held_back):
+        lines.append(("markdown", "**Imaging:** held back by the red flag"))
+    lines += [("markdown", f"**Do not** {md(d.label)} ({md(d.holder_title)})") for d in assessment.do_not]
+    if not (assessment.clusters or top or assessment.imaging or assessment.level):
+        lines.append(("caption", "Nothing to show yet: record the history and tests."))
+    return lines
+
+
 def live_panel(encounter: Encounter | None, assessment: Assessment | None) -> None:
     """The panel, for the sidebar: always reflects the last saved findings."""
     with st.container(key="live_assessment"):
         st.markdown("#### Live assessment")
-        if encounter is None or assessment is None:
-            st.caption("Starts once the patient is entered.")
-            return
-        st.markdown(f"**Patient:** {md(encounter.patient.name)}, {encounter.age} y")
-        if encounter.status == "final":
-            st.markdown("**Status:** final note (read-only)")
-        urgency = assessment.urgency
-        st.badge(f"Urgency: {TIER_WORD[urgency]}", icon=TIER_ICON[urgency], color=TIER_COLOUR[urgency])  # type: ignore[arg-type]
-        for flag in assessment.red_flags:
-            st.markdown(f"- {tier_label(flag.tier)}: {md(flag.title)}")
-        asking = ask_next_text(assessment)
-        if asking:
-            st.markdown(asking)
-        if assessment.clusters:
-            st.markdown("**Clusters**\n" + "\n".join(f"- {cluster_line(c)}" for c in assessment.clusters))
-        if assessment.level is not None:
-            lv = assessment.level
-            st.markdown(f"**Level:** {md(lv.level)} {md(lv.side)} ({md(lv.confidence)})")
-        top = assessment.differential[:TOP_DIFFERENTIAL]
-        if top:
-            st.markdown("**Differential (top 3)**\n" + "\n".join(
-                f"{n}. {md(d.name)} ({len(d.for_)} for, {len(d.against)} against)" for n, d in enumerate(top, 1)
-            ))
-        if assessment.imaging:
-            st.markdown(f"**Imaging:** {imaging_line(assessment.imaging[0])}")
-        elif any(h.kind == "imaging" for h in assessment.held_back):
-            st.markdown("**Imaging:** held back by the red flag")
-        for d in assessment.do_not:
-            st.markdown(f"**Do not** {md(d.label)} ({md(d.holder_title)})")
-        if not (assessment.clusters or top or assessment.imaging or assessment.level):
-            st.caption("Nothing to show yet: record the history and tests.")
+        for kind, text in live_lines(encounter, assessment):
+            if kind == "caption":
+                st.caption(text)
+            elif kind == "badge":
+                st.badge(f"Urgency: {TIER_WORD[text]}", icon=TIER_ICON[text], color=TIER_COLOUR[text])  # type: ignore[arg-type]
+            else:
+                st.markdown(text)
