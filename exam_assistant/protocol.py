@@ -7,117 +7,45 @@ error naming the field rather than a silently ignored setting.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from exam_assistant.advice_policy import AdviceClass, AdvicePolicy, AnsweredBy, HoldBackPolicy, ItemTag
+from exam_assistant.advice_policy import AdvicePolicy, AnsweredBy, HoldBackPolicy, ItemTag
 from exam_assistant.condition_guide import ConditionGuideEntry
 from exam_assistant.conditions import Condition
 from exam_assistant.exercises import Exercise
-from exam_assistant.tiers import TIER_ORDER as TIER_ORDER  # re-exported: packs and engine import it from here
+
+# re-exported: packs, the engine and tests import the whole schema from here
+from exam_assistant.pack_evidence import ID_PATTERN as ID_PATTERN
+from exam_assistant.pack_evidence import LEVELS as LEVELS
+from exam_assistant.pack_evidence import PACK_SCHEMA_VERSION as PACK_SCHEMA_VERSION
+from exam_assistant.pack_evidence import Evidence as Evidence
+from exam_assistant.pack_evidence import Figure as Figure
+from exam_assistant.pack_evidence import Reference as Reference
+from exam_assistant.pack_evidence import StableId as StableId
+from exam_assistant.pack_evidence import Strict as Strict
+from exam_assistant.pack_evidence import Verification as Verification
+from exam_assistant.rule_effects import Band as Band
+from exam_assistant.rule_effects import ClusterEffect as ClusterEffect
+from exam_assistant.rule_effects import ClusterItem as ClusterItem
+from exam_assistant.rule_effects import ContraindicateEffect as ContraindicateEffect
+from exam_assistant.rule_effects import DecisionEffect as DecisionEffect
+from exam_assistant.rule_effects import DifferentialEffect as DifferentialEffect
+from exam_assistant.rule_effects import Effect as Effect
+from exam_assistant.rule_effects import FlagEffect as FlagEffect
+from exam_assistant.rule_effects import ImagingEffect as ImagingEffect
+from exam_assistant.rule_effects import ImagingStudy as ImagingStudy
+from exam_assistant.rule_effects import PointCategory as PointCategory
+from exam_assistant.rule_effects import PointsEffect as PointsEffect
+from exam_assistant.rule_effects import RedFlagEffect as RedFlagEffect
+from exam_assistant.rule_effects import Rule as Rule
+from exam_assistant.rule_effects import SuggestProtocolEffect as SuggestProtocolEffect
+from exam_assistant.rule_effects import Threshold as Threshold
+from exam_assistant.rule_effects import TreatmentEffect as TreatmentEffect
+from exam_assistant.rule_effects import TreatmentStep as TreatmentStep
+from exam_assistant.tiers import TIER_ORDER as TIER_ORDER
 from exam_assistant.tiers import Tier as Tier
-
-PACK_SCHEMA_VERSION = "1"
-Verification = Literal["primary", "secondary", "unverified"]
-
-ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
-LEVELS = ("C4", "C5", "C6", "C7", "C8", "T1")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-StableId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
-
-
-class Reference(Strict):
-    """A source that items, figures and rules cite by key."""
-
-    key: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
-    citation: Annotated[str, Field(min_length=10)]
-    year: int | None = Field(default=None, ge=1800, le=2100)
-    doi: str | None = None
-    url: str | None = None
-    note: str | None = None
-    unverified: str | None = Field(
-        default=None, min_length=10,
-        description="why a reader cannot locate the source by a DOI, a PubMed id or the publisher's or guideline body's page",
-    )
-
-    @model_validator(mode="after")
-    def _locatable(self) -> Reference:
-        if not (self.doi or self.url):
-            raise ValueError(f"reference '{self.key}' needs a doi or a url so a reader can find it")
-        return self
-
-
-class Figure(Strict):
-    """One accuracy figure: a point estimate, its confidence interval, or a range across studies.
-
-    A bare number in YAML is accepted as the point estimate.
-    """
-
-    point: float | None = None
-    ci: tuple[float, float] | None = None
-    range: tuple[float, float] | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_number(cls, data: Any) -> Any:
-        if isinstance(data, (int, float)) and not isinstance(data, bool):
-            return {"point": data}
-        return data
-
-    @model_validator(mode="after")
-    def _something(self) -> Figure:
-        if self.point is None and self.ci is None and self.range is None:
-            raise ValueError("a figure needs a point, a ci or a range")
-        for pair in (self.ci, self.range):
-            if pair is not None and pair[0] > pair[1]:
-                raise ValueError(f"interval {pair} has its low end above its high end")
-        return self
-
-    def text(self, percent: bool = False) -> str:
-        def fmt(x: float) -> str:
-            return f"{x * 100:.0f}%" if percent else f"{x:g}"
-
-        parts: list[str] = []
-        if self.point is not None:
-            parts.append(fmt(self.point))
-        if self.ci is not None:
-            parts.append(f"(95% CI {fmt(self.ci[0])}–{fmt(self.ci[1])})")
-        if self.range is not None:
-            parts.append(f"range {fmt(self.range[0])}–{fmt(self.range[1])}")
-        return " ".join(parts)
-
-
-class Evidence(Strict):
-    """Diagnostic accuracy of one item for one target condition, from one source or review."""
-
-    target: str
-    sensitivity: Figure | None = None
-    specificity: Figure | None = None
-    lr_positive: Figure | None = None
-    lr_negative: Figure | None = None
-    population: str
-    reference_standard: str | None = None
-    verification: Verification
-    note: str | None = None
-    references: Annotated[list[str], Field(min_length=1)]
-
-    @model_validator(mode="after")
-    def _has_a_figure(self) -> Evidence:
-        if not any((self.sensitivity, self.specificity, self.lr_positive, self.lr_negative)):
-            raise ValueError("evidence needs at least one of sensitivity, specificity, lr_positive, lr_negative")
-        for name in ("sensitivity", "specificity"):
-            fig = getattr(self, name)
-            if fig is not None:
-                for v in (fig.point, *(fig.ci or ()), *(fig.range or ())):
-                    if v is not None and not 0 <= v <= 1:
-                        raise ValueError(f"{name} must be a proportion between 0 and 1, got {v}")
-        return self
 
 
 class Option(Strict):
@@ -268,198 +196,6 @@ class Diagnosis(Strict):
         "or that the hold-back policy treats as suspected): whenever one is in the differential it is listed above "
         "this diagnosis, whatever the scores (fibromyalgia never leads a structural or red-flag cause)",
     )
-
-
-# ---------------------------------------------------------------- rule effects
-
-
-class RedFlagEffect(Strict):
-    type: Literal["red_flag"]
-    tier: Tier
-    action: str
-    suggests: list[str] = Field(default_factory=list, description="diagnosis ids")
-    policy: AdvicePolicy | None = Field(default=None, description="what this flag holds back or forbids, beyond its tier")
-
-
-class Threshold(Strict):
-    """One band of a cluster: how many items positive, and what that is worth."""
-
-    at_least: int | None = Field(default=None, ge=0)
-    at_most: int | None = Field(default=None, ge=0)
-    label: str
-    lr_positive: Figure | None = None
-    lr_negative: Figure | None = None
-    interpretation: str
-    verification: Verification = "primary"
-
-    @model_validator(mode="after")
-    def _bounded(self) -> Threshold:
-        if self.at_least is None and self.at_most is None:
-            raise ValueError("a threshold needs at_least or at_most")
-        return self
-
-
-class ClusterItem(Strict):
-    label: str
-    when: Condition
-    tested: Condition | None = Field(
-        default=None,
-        description="true when the item was actually tested; without it, the items named in 'when' must be answered",
-    )
-
-
-class ClusterEffect(Strict):
-    """A validated test-item cluster: counts positive items, maps the count to a likelihood ratio."""
-
-    type: Literal["cluster"]
-    target: str
-    items: Annotated[list[ClusterItem], Field(min_length=1)]
-    thresholds: Annotated[list[Threshold], Field(min_length=1)]
-    pretest_probability: float | None = Field(default=None, gt=0, lt=1)
-    pretest_source: str | None = None
-    caveat: str | None = None
-    positive_from: int | None = Field(default=None, ge=1, description="count from which the cluster is called positive")
-    positive_when: Condition | None = Field(
-        default=None, description="when the published rule is not a plain count (e.g. TOS: 2 with pain OR 3 with any symptom)"
-    )
-
-
-class DecisionEffect(Strict):
-    """A computed decision rule (Canadian C-spine, NEXUS): an outcome when 'when' holds."""
-
-    type: Literal["decision"]
-    outcome: str
-    otherwise: str | None = None
-    applies_when: Condition | None = None
-    not_applicable: str | None = None
-
-
-class PointCategory(Strict):
-    label: str
-    when: Condition
-
-
-class Band(Strict):
-    minimum: float
-    maximum: float
-    label: str
-
-
-class PointsEffect(Strict):
-    """A points score: one point per category whose condition holds (ADD-RS)."""
-
-    type: Literal["points"]
-    categories: Annotated[list[PointCategory], Field(min_length=1)]
-    bands: Annotated[list[Band], Field(min_length=1)]
-
-
-class DifferentialEffect(Strict):
-    type: Literal["differential"]
-    diagnosis: str
-    weight: float = Field(description="positive: finding for; negative: finding against")
-    finding: str = Field(description="the finding in plain words, shown under 'for' or 'against'")
-
-
-class ImagingStudy(Strict):
-    study: str
-    appropriateness: Literal["usually appropriate", "may be appropriate", "usually not appropriate", "not imaging"]
-    radiation: Literal["none", "low", "medium", "high"] | None = None
-    why: str | None = None
-
-
-class ImagingEffect(Strict):
-    type: Literal["imaging"]
-    scenario: str
-    first: ImagingStudy | None = Field(default=None, description="None means no imaging now")
-    alternatives: list[ImagingStudy] = Field(default_factory=list)
-    not_appropriate: list[ImagingStudy] = Field(default_factory=list)
-    review_in_weeks: int | None = Field(default=None, ge=0, le=52)
-    acr_topic: str | None = None
-    acr_version: str | None = None
-    verification: Verification = "primary"
-    priority: int = Field(default=50, description="lower comes first")
-    classes: Annotated[list[AdviceClass], Field(min_length=1, description="hold-back classes of this suggestion")]
-
-    @model_validator(mode="after")
-    def _says_something(self) -> ImagingEffect:
-        if self.first is None and self.review_in_weeks is None:
-            raise ValueError("'no imaging now' needs review_in_weeks")
-        return self
-
-
-class TreatmentStep(Strict):
-    stage: Literal["emergency", "self_care", "analgesia", "physiotherapy", "review", "escalation", "referral", "safety_net"]
-    text: str
-    cautions: list[str] = Field(default_factory=list)
-    review_in_weeks: int | None = Field(default=None, ge=0, le=104)
-    verification: Verification = "primary"
-    classes: list[AdviceClass] = Field(default_factory=list, description="hold-back classes of this step, added to the pathway's")
-
-
-class TreatmentEffect(Strict):
-    type: Literal["treatment"]
-    pathway: str
-    steps: Annotated[list[TreatmentStep], Field(min_length=1)]
-    priority: int = 50
-    classes: list[AdviceClass] = Field(default_factory=list, description="hold-back classes of every step")
-
-    @model_validator(mode="after")
-    def _every_step_classified(self) -> TreatmentEffect:
-        for i, step in enumerate(self.steps):
-            if not (self.classes or step.classes):
-                raise ValueError(f"step {i + 1} has no hold-back class: give the pathway or the step 'classes'")
-        return self
-
-
-class SuggestProtocolEffect(Strict):
-    type: Literal["suggest_protocol"]
-    protocol: str
-    why: str
-    classes: list[AdviceClass] = Field(default_factory=list, description="hold-back classes (e.g. neck_loading_test)")
-
-
-class ContraindicateEffect(Strict):
-    type: Literal["contraindicate"]
-    items: list[str] = Field(default_factory=list, description="item ids; prefer tags, which also cover clinic packs")
-    tags: list[ItemTag] = Field(default_factory=list, description="every item carrying one of these tags")
-    why: str
-
-    @model_validator(mode="after")
-    def _names_something(self) -> ContraindicateEffect:
-        if not (self.items or self.tags):
-            raise ValueError("a contraindication needs items or tags")
-        return self
-
-
-class FlagEffect(Strict):
-    """A named intermediate finding other rules can refer to (e.g. 'myelopathy cluster positive')."""
-
-    type: Literal["flag"]
-    label: str
-
-
-Effect = Annotated[
-    RedFlagEffect
-    | ClusterEffect
-    | DecisionEffect
-    | PointsEffect
-    | DifferentialEffect
-    | ImagingEffect
-    | TreatmentEffect
-    | SuggestProtocolEffect
-    | ContraindicateEffect
-    | FlagEffect,
-    Field(discriminator="type"),
-]
-
-
-class Rule(Strict):
-    id: StableId
-    title: str
-    when: Condition
-    effect: Effect
-    reason: Annotated[str, Field(min_length=5)]
-    references: Annotated[list[str], Field(min_length=1)]
 
 
 class ScoreDefinition(Strict):

@@ -16,16 +16,15 @@ from pathlib import Path
 import yaml
 
 from exam_assistant.errors import CODES, Problem
-from exam_assistant.library import (  # the pack loader's located-error helpers, reused as is
-    Library,
+from exam_assistant.library import Library
+from exam_assistant.pack_reader import (  # the pack loader's located-error helpers, reused as is
     Loc,
-    PackSource,
     YamlCodes,
     line_of,
     loc_text,
-    pack_folders,
     read_yaml_model,
 )
+from exam_assistant.pack_sources import PackSource, pack_folders
 from exam_assistant.practice.case import (
     AskedCheck,
     AvoidedCheck,

@@ -102,12 +102,12 @@ def _absence_aware_rules(lib: Library) -> set[str]:
     """Rules that test for absence on purpose ("an unanswered body map counts as spinal pain"),
     directly or through a rule they refer to: the only rules that may fire on less information."""
     from exam_assistant.conditions import ItemCondition, RuleCondition, walk
-    from exam_assistant.library import _conditions_of
+    from exam_assistant.pack_checks import conditions_of
 
     direct: dict[str, bool] = {}
     refers: dict[str, set[str]] = {}
     for loaded in lib.packs.values():
-        for loc, cond in _conditions_of(loaded.pack):
+        for loc, cond in conditions_of(loaded.pack):
             if loc[0] != "rules":
                 continue
             rule_id = loaded.pack.rules[int(loc[1])].id
