@@ -100,6 +100,12 @@ class DifferentialEffect(Strict):
     diagnosis: str
     weight: float = Field(description="positive: finding for; negative: finding against")
     finding: str = Field(description="the finding in plain words, shown under 'for' or 'against'")
+    supporting: bool = Field(
+        default=False,
+        description="a risk factor or non-specific feature (diabetes for spinal infection, pain on straining for "
+        "metastasis): its weight counts once another finding or a red flag puts the diagnosis on the list, but "
+        "alone it never does",
+    )
 
 
 class ImagingStudy(Strict):

@@ -278,20 +278,25 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
 def _differential(fired: list[Rule], red_flags: list[RedFlag], lib: Library) -> list[DifferentialEntry]:
     evidence: dict[str, list[Evidence]] = defaultdict(list)
     refs: dict[str, list[str]] = defaultdict(list)
+    raised: set[str] = set()  # diagnoses some finding other than a supporting one points to
     for rule in fired:
         if isinstance(rule.effect, DifferentialEffect):
             eff = rule.effect
             evidence[eff.diagnosis].append(Evidence(rule=rule.id, finding=eff.finding, weight=eff.weight))
             refs[eff.diagnosis].extend(rule.references)
+            if eff.weight > 0 and not eff.supporting:
+                raised.add(eff.diagnosis)
     for flag in red_flags:
         for suggested in flag.suggests:
             weight = RED_FLAG_WEIGHT[flag.tier]
             evidence[suggested].append(Evidence(rule=flag.id, finding=f"red flag: {flag.title}", weight=weight))
             refs[suggested].extend(flag.references)
+            if weight > 0:
+                raised.add(suggested)
     entries: list[DifferentialEntry] = []
     for dx_id, ev in evidence.items():
         dx = lib.diagnoses.get(dx_id)
-        if dx is None or not any(e.weight > 0 for e in ev):
+        if dx is None or dx_id not in raised:  # risk factors alone never list a diagnosis
             continue
         score = round(dx.prior + sum(e.weight for e in ev), 2)
         pro = [e for e in ev if e.weight > 0]

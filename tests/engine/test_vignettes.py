@@ -23,7 +23,7 @@ KNOWN_KEYS = {"urgency", "red_flags", "absent_red_flags", "top_differential", "t
               "imaging_first_contains", "level", "level_side", "clusters", "contraindicated", "not_contraindicated",
               # the seams: where two rules meet (see docs/safety.md)
               "do_not", "visible_classes_absent", "shown", "held_back", "not_shown", "visible_text_absent",
-              "suspected"}
+              "suspected", "absent_differential", "differential_for"}
 
 
 def load(path: Path) -> tuple[Encounter, dict[str, Any]]:
@@ -56,6 +56,11 @@ def test_vignette(path: Path, library: Library) -> None:
         assert ranked and ranked[0] == expect["top_differential"], f"differential: {ranked[:5]}"
     for dx in expect.get("top3_differential") or []:
         assert dx in ranked[:3], f"{dx} not in top three: {ranked[:5]}"
+    for dx in expect.get("absent_differential") or []:  # e.g. a risk factor alone lists nothing
+        assert dx not in ranked, f"{dx} should not be in the differential: {ranked}"
+    for dx, rule_id in (expect.get("differential_for") or {}).items():
+        entry = next((d for d in result.differential if d.id == dx), None)
+        assert entry is not None and rule_id in {e.rule for e in entry.for_}, f"{rule_id} not counted for {dx}"
     if "imaging_first_contains" in expect:
         wanted = str(expect["imaging_first_contains"]).lower()
         assert result.imaging, "no imaging suggestion"
