@@ -782,3 +782,19 @@ def test_img_trauma_no_imaging_only_when_every_applicable_rule_is_negative(libra
     findings: Findings = {**with_finding(_ccr_negative(), "trauma.fall_height", yes()), **_nexus_negative()}
     ids = {i.id for i in run(library, findings, born="1990-01-01").imaging}
     assert "img.trauma_no_imaging" not in ids and "img.trauma_ct" in ids
+
+
+@pytest.mark.parametrize("danger", ["trauma.acute_paralysis", "trauma.alert_gcs15", "trauma.stable_vitals"])
+def test_an_injury_outside_the_ccr_for_being_too_unwell_is_an_emergency_not_routine(library: Library,
+                                                                                     danger: str) -> None:
+    """Found by the property "adding a red-flag finding never lowers urgency": an axial load gave
+    SAME_DAY, but adding "acute paralysis" took the patient out of the Canadian C-spine rule's
+    population and the urgency fell to ROUTINE. Paralysed, unstable or not-fully-alert patients
+    were left out of the CCR because they need imaging anyway."""
+    value = yes() if danger == "trauma.acute_paralysis" else no()
+    base: Findings = {"trauma.axial_load": yes()}
+    before = assess(encounter(base), library)
+    after = assess(encounter({**base, danger: value}), library)
+    assert before.urgency == "SAME_DAY"
+    assert after.urgency == "EMERGENCY", [f.id for f in after.red_flags]
+    assert "rf.fracture_emergency" in {f.id for f in after.red_flags}
