@@ -169,11 +169,18 @@ def answer(d: Driver, item_id: str, option: str) -> None:
 
 
 def choose(d: Driver, item_id: str, value: str) -> None:
-    """A choice: a segmented control when the options are short, otherwise a select box."""
+    """A choice as the app draws it: a segmented control when the options are short, pills (a
+    toolbar of toggle buttons, one click) for up to eight, otherwise a select box."""
     text = option_label(item_id, value)
     segmented = group(d.page, label(item_id))
     if segmented.count():
         answer(d, item_id, text)
+        return
+    chips = d.page.get_by_role("toolbar", name=label(item_id), exact=True)
+    if chips.count():
+        chip = chips.get_by_role("button", name=text, exact=True)
+        d.click(chip, f"{item_id} = {value}")
+        expect(chip).to_have_attribute("aria-pressed", "true")
         return
     box = d.page.get_by_role("combobox", name=label(item_id), exact=True)
     d.click(box, f"open {item_id}")
