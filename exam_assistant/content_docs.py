@@ -21,7 +21,8 @@ def _effect_summary(rule: Rule) -> str:
     kind = eff.type
     detail = {
         "red_flag": lambda: f"{getattr(eff, 'tier', '')}",
-        "differential": lambda: f"{getattr(eff, 'diagnosis', '')} {getattr(eff, 'weight', 0):+g}",
+        "differential": lambda: f"{getattr(eff, 'diagnosis', '')} {getattr(eff, 'weight', 0):+g}"
+                                + (", supporting only" if getattr(eff, "supporting", False) else ""),
         "suggest_protocol": lambda: f"→ {getattr(eff, 'protocol', '')}",
     }.get(kind, lambda: "")()
     return f"{kind} {detail}".strip()
