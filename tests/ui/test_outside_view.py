@@ -86,3 +86,15 @@ def test_the_live_panel_shows_names_in_rank_order_without_counts() -> None:
     text = "\n".join(t for _, t in live_lines(enc, a))
     assert "Differential (top 3)" in text
     assert " for, " not in text  # the counts moved on nearly every answer (decision 41)
+
+
+def test_a_final_note_has_no_ask_next_in_the_live_panel() -> None:
+    """A signed note takes no more answers, so the panel does not ask for any."""
+    from exam_assistant.ui.widgets.live_panel import live_lines
+
+    draft = encounter(ARM)
+    a = assess(draft, LIB)
+    assert a.open_questions, "the arm history leaves red-flag questions open"
+    assert any("Ask next" in t for _, t in live_lines(draft, a))
+    final = draft.model_copy(update={"status": "final"})
+    assert not any("Ask next" in t for _, t in live_lines(final, a))

@@ -42,7 +42,7 @@ def live_lines(encounter: Encounter | None, assessment: Assessment | None) -> li
         lines.append(("markdown", "**Status:** final note (read-only)"))
     lines.append(("badge", assessment.urgency))
     lines += [("markdown", f"- {tier_label(flag.tier)}: {md(flag.title)}") for flag in assessment.red_flags]
-    asking = ask_next_text(assessment)
+    asking = ask_next_text(assessment) if encounter.status != "final" else None  # a signed note takes no answers
     if asking:
         lines.append(("markdown", asking))
     if assessment.clusters:
