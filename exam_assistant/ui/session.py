@@ -260,7 +260,7 @@ class Flow:
         draft = self.draft
         if draft is None:
             return False
-        before = outside_view(draft.encounter, self.assessment, self.library)
+        before = outside_view(draft.encounter, self.assessment, self.library, draft.step)
         try:
             stored = save_with_retry(lambda: self.store.save_draft(
                 _plain(encounter), draft.version, self._actor_for(encounter), ui_step=step))
@@ -289,7 +289,7 @@ class Flow:
         if draft.unsaved:
             self._clear_retry()
             self.request_app_rerun()
-        if bump or outside_view(self.encounter, self.assessment, self.library) != before:
+        if bump or outside_view(self.encounter, self.assessment, self.library, self.step) != before:
             self.request_app_rerun()  # something drawn outside the fragment changed
         return True
 

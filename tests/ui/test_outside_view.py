@@ -98,3 +98,24 @@ def test_a_final_note_has_no_ask_next_in_the_live_panel() -> None:
     assert any("Ask next" in t for _, t in live_lines(draft, a))
     final = draft.model_copy(update={"status": "final"})
     assert not any("Ask next" in t for _, t in live_lines(final, a))
+
+
+def test_answering_the_last_unanswered_screen_question_widens_so_the_no_button_goes() -> None:
+    """The red-flag screen's "No to every unanswered question" sits outside the blocks: when an
+    answer in a block leaves nothing for it to fill, the page run takes the button away (no
+    button that does nothing)."""
+    from exam_assistant.ui import steps
+    from exam_assistant.ui.outside import step_shortcut_fills
+    from exam_assistant.ui.widgets.panel import normal_changes
+
+    screen = tuple(i.id for i in steps.red_flag_screen(LIB))
+    base = encounter(ARM)
+    filled = normal_changes(dict(base.findings), screen, LIB, {}, True)
+    last = next(iter(filled))
+    almost = base.model_copy(update={"findings": {**base.findings, **{k: v for k, v in filled.items() if k != last}}})
+    done = base.model_copy(update={"findings": {**base.findings, **filled}})
+    a_almost, a_done = assess(almost, LIB), assess(done, LIB)
+    assert step_shortcut_fills(almost, a_almost, LIB, steps.HISTORY) is True
+    assert step_shortcut_fills(done, a_done, LIB, steps.HISTORY) is False
+    assert outside_view(almost, a_almost, LIB, steps.HISTORY) != outside_view(done, a_done, LIB, steps.HISTORY)
+    assert step_shortcut_fills(done, a_done, LIB, steps.SUMMARY) is None  # no such button there
