@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from exam_assistant import follow_ups
+from exam_assistant.library import Library
 from exam_assistant.models import (
     Choice,
     Finding,
@@ -207,3 +209,27 @@ def option_text(item: Item, value: str) -> str:
         if criterion.value == value:
             return criterion.label
     return value.replace("_", " ")
+
+
+def normal_changes(findings: dict[str, Finding], item_ids: tuple[str, ...], library: Library,
+                   blocked: dict[str, str], include_questions: bool) -> dict[str, Finding]:
+    """What the shortcut records: every unrecorded item (or side) of ``item_ids`` as normal (or
+    "no"). Recorded findings are kept; contraindicated tests, follow-ups their parent does not ask
+    for, and parents whose follow-ups hold an answer are left alone."""
+    changes: dict[str, Finding] = {}
+    current = dict(findings)
+    for item_id in item_ids:  # parents before their follow-ups
+        item = library.items.get(item_id)
+        if item is None or item_id in blocked or not has_normal(item, include_questions):
+            continue
+        if not follow_ups.is_shown(item, current, library.items):
+            continue  # a follow-up its parent does not ask for is never answered
+        existing = current.get(item_id)
+        filled = normal_finding(item, existing)
+        if filled is None or filled == existing:
+            continue
+        if follow_ups.cleared_by([item_id], {**current, item_id: filled}, library.items):
+            continue  # an answered follow-up says the parent is "yes": never filled with "no" over it
+        changes[item_id] = filled
+        current[item_id] = filled
+    return changes

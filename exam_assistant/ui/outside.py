@@ -21,6 +21,7 @@ from exam_assistant.library import Library
 from exam_assistant.models import Encounter
 from exam_assistant.ui import steps
 from exam_assistant.ui.all_clear import flagged_items
+from exam_assistant.ui.findings import normal_changes
 from exam_assistant.ui.widgets.ask_next import ask_next_text, possible_emergency_text
 from exam_assistant.ui.widgets.banner import banner_boxes
 from exam_assistant.ui.widgets.live_panel import live_lines
@@ -29,8 +30,6 @@ from exam_assistant.ui.widgets.live_panel import live_lines
 def step_shortcut_fills(encounter: Encounter, assessment: Assessment, library: Library, step: str | None) -> bool | None:
     """Whether the step-level shortcut (history: "No" to the red-flag screen; a protocol: "Mark
     the whole screen normal") would record anything; None on a step without one."""
-    from exam_assistant.ui.widgets.panel import normal_changes  # panel imports the session, which imports us
-
     if step == steps.HISTORY:
         item_ids, questions = tuple(i.id for i in steps.red_flag_screen(library)), True
     elif step is not None and step.startswith(steps.EXAM_PREFIX):

@@ -105,8 +105,8 @@ def test_answering_the_last_unanswered_screen_question_widens_so_the_no_button_g
     answer in a block leaves nothing for it to fill, the page run takes the button away (no
     button that does nothing)."""
     from exam_assistant.ui import steps
+    from exam_assistant.ui.findings import normal_changes
     from exam_assistant.ui.outside import step_shortcut_fills
-    from exam_assistant.ui.widgets.panel import normal_changes
 
     screen = tuple(i.id for i in steps.red_flag_screen(LIB))
     base = encounter(ARM)

@@ -14,7 +14,6 @@ import streamlit as st
 
 from exam_assistant import follow_ups
 from exam_assistant.library import Library
-from exam_assistant.models import Finding
 from exam_assistant.protocol import Item
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import findings as fx
@@ -60,30 +59,6 @@ def contraindicated(flow: Flow) -> dict[str, str]:
     return out
 
 
-def normal_changes(findings: dict[str, Finding], item_ids: tuple[str, ...], library: Library,
-                   blocked: dict[str, str], include_questions: bool) -> dict[str, Finding]:
-    """What the shortcut records: every unrecorded item (or side) of ``item_ids`` as normal (or
-    "no"). Recorded findings are kept; contraindicated tests, follow-ups their parent does not ask
-    for, and parents whose follow-ups hold an answer are left alone."""
-    changes: dict[str, Finding] = {}
-    current = dict(findings)
-    for item_id in item_ids:  # parents before their follow-ups
-        item = library.items.get(item_id)
-        if item is None or item_id in blocked or not fx.has_normal(item, include_questions):
-            continue
-        if not follow_ups.is_shown(item, current, library.items):
-            continue  # a follow-up its parent does not ask for is never answered
-        existing = current.get(item_id)
-        filled = fx.normal_finding(item, existing)
-        if filled is None or filled == existing:
-            continue
-        if follow_ups.cleared_by([item_id], {**current, item_id: filled}, library.items):
-            continue  # an answered follow-up says the parent is "yes": never filled with "no" over it
-        changes[item_id] = filled
-        current[item_id] = filled
-    return changes
-
-
 def fill_normal(prefix: str, store: EncounterRepository, library: Library,
                 item_ids: tuple[str, ...], include_questions: bool) -> None:
     """Callback: record every unrecorded item of the block as normal (or "no") and autosave."""
@@ -91,7 +66,7 @@ def fill_normal(prefix: str, store: EncounterRepository, library: Library,
     enc = flow.encounter
     if enc is None:
         return
-    changes = normal_changes(dict(enc.findings), item_ids, library, contraindicated(flow), include_questions)
+    changes = fx.normal_changes(dict(enc.findings), item_ids, library, contraindicated(flow), include_questions)
     if changes and flow.set_findings(dict(changes)):
         for item_id, finding in changes.items():
             for part, value in fx.widget_values(library.items[item_id], finding).items():
@@ -103,7 +78,7 @@ def fillable(flow: Flow, item_ids: tuple[str, ...], include_questions: bool) -> 
     """Whether the shortcut would record anything (no button that does nothing)."""
     enc = flow.encounter
     return enc is not None and bool(
-        normal_changes(dict(enc.findings), item_ids, flow.library, contraindicated(flow), include_questions))
+        fx.normal_changes(dict(enc.findings), item_ids, flow.library, contraindicated(flow), include_questions))
 
 
 def shortcut_button(flow: Flow, block: Block, label: str | None = None) -> None:
