@@ -3,25 +3,39 @@ loaded; and the order rules are evaluated in (each after the rules it refers to)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from exam_assistant import conditions as cond
 from exam_assistant import follow_ups
 from exam_assistant.errors import Problem
-from exam_assistant.pack_reader import Found, Loc, ParsedPack, line_of, loc_text
+from exam_assistant.pack_reader import Loc, ParsedPack, line_of, loc_text
 from exam_assistant.protocol import (
     ClusterEffect,
     ContraindicateEffect,
     DecisionEffect,
+    Diagnosis,
     DifferentialEffect,
     Item,
+    Lookalike,
     PointsEffect,
     ProtocolPack,
     RedFlagEffect,
     Rule,
+    ScoreDefinition,
     SuggestProtocolEffect,
 )
+
+
+@dataclass(frozen=True)
+class Found:
+    """A problem, and the rule (current position) it is confined to, if any: such a rule is left
+    out and the rest of its pack still loads."""
+
+    problem: Problem
+    rule: int | None
+
 
 _STATUS_FOR: dict[str, set[str]] = {
     "yes_no": {"yes", "no", "unknown", "answered", "not_answered"},
@@ -65,18 +79,12 @@ def _cited_keys(pack: ProtocolPack) -> Iterator[tuple[Loc, str]]:
             for ei, ev in enumerate(item.evidence):
                 for key in ev.references:
                     yield (*base, "evidence", ei, "references"), key
-    for i, rule in enumerate(pack.rules):
-        for key in rule.references:
-            yield ("rules", i, "references"), key
-    for i, dx in enumerate(pack.diagnoses):
-        for key in dx.references:
-            yield ("diagnoses", i, "references"), key
-    for i, score in enumerate(pack.scores):
-        for key in score.references:
-            yield ("scores", i, "references"), key
-    for i, la in enumerate(pack.lookalikes):
-        for key in la.references:
-            yield ("lookalikes", i, "references"), key
+    cited: dict[str, Sequence[Rule | Diagnosis | ScoreDefinition | Lookalike]] = {
+        "rules": pack.rules, "diagnoses": pack.diagnoses, "scores": pack.scores, "lookalikes": pack.lookalikes}
+    for name, entries in cited.items():
+        for i, entry in enumerate(entries):
+            for key in entry.references:
+                yield (name, i, "references"), key
     if pack.hold_back is not None:
         for key in pack.hold_back.references:
             yield ("hold_back", "references"), key

@@ -109,12 +109,6 @@ class ParsedPack:
             self.rule_origin = list(range(len(self.pack.rules)))
 
 
-@dataclass(frozen=True)
-class Found:
-    problem: Problem
-    rule: int | None  # the rule (current position) the problem is confined to, if any
-
-
 M = TypeVar("M", bound=BaseModel)
 
 
