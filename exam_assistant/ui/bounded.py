@@ -57,13 +57,17 @@ def range_problem(field: str, value: float | None, lo: float | None, hi: float |
     return None
 
 
+def years_after(day: date, years: int) -> date:
+    """The same calendar day ``years`` later (or earlier); 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def earliest_birth_date(today: date | None = None) -> date:
     """The earliest date of birth the encounter accepts (an age of 120 years today)."""
-    today = today or date.today()
-    try:
-        earliest = today.replace(year=today.year - MAX_AGE_YEARS - 1)
-    except ValueError:  # 29 February
-        earliest = today.replace(year=today.year - MAX_AGE_YEARS - 1, day=28)
+    earliest = years_after(today or date.today(), -MAX_AGE_YEARS - 1)
     return date.fromordinal(earliest.toordinal() + 1)
 
 
@@ -92,10 +96,7 @@ def follow_up_problem(value: date | None, visit: date) -> str | None:
     after it), naming what is allowed; None when it can, or when nothing is entered."""
     if value is None:
         return None
-    try:
-        latest = visit.replace(year=visit.year + FOLLOW_UP_YEARS)
-    except ValueError:  # 29 February
-        latest = visit.replace(year=visit.year + FOLLOW_UP_YEARS, day=28)
+    latest = years_after(visit, FOLLOW_UP_YEARS)
     allowed = f"choose a date from {shown_date(visit)} (the visit) to {shown_date(latest)}"
     if value < visit:
         return f"Follow-up date: {shown_date(value)} is before the visit ({shown_date(visit)}); {allowed}."
