@@ -789,8 +789,8 @@ def test_an_injury_outside_the_ccr_for_being_too_unwell_is_an_emergency_not_rout
                                                                                      danger: str) -> None:
     """Found by the property "adding a red-flag finding never lowers urgency": an axial load gave
     SAME_DAY, but adding "acute paralysis" took the patient out of the Canadian C-spine rule's
-    population and the urgency fell to ROUTINE. Paralysed, unstable or not-fully-alert patients
-    were left out of the CCR because they need imaging anyway."""
+    population and the urgency fell to ROUTINE. The CCR was derived without paralysed, unstable
+    or not-fully-alert patients, so it cannot clear them."""
     value = yes() if danger == "trauma.acute_paralysis" else no()
     base: Findings = {"trauma.axial_load": yes()}
     before = assess(encounter(base), library)
