@@ -24,17 +24,17 @@ sys.path.insert(0, str(REPO))
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
 from bench.journey_driver import VIEWPORT, WS_CLOCK, Driver  # noqa: E402
+from bench.journeys import FLOOR_PAGE  # noqa: E402  (the same one-button floor as journeys.py)
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app  # noqa: E402
 
 CLICKS = 20
-FLOOR = 'import streamlit as st\n\nst.button("Click me")\n'
 ROWS = """
 for i in range({rows}):
     for j, column in enumerate(st.columns(3)):
         column.segmented_control(f"Question {{i}}.{{j}}", ["Yes", "No"], key=f"q{{i}}.{{j}}")
 """
 FRAGMENT = 'import streamlit as st\n\n@st.fragment\ndef block():\n    st.button("Click me")\n\nblock()\n' + ROWS
-PAGE = 'import streamlit as st\n\nst.button("Click me")\n' + ROWS
+PAGE = FLOOR_PAGE + ROWS
 
 
 def median_click(browser: Browser, source: str, folder: Path) -> float:
@@ -67,7 +67,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="ea-bench-framework-"))
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        floor = median_click(browser, FLOOR, tmp / "floor")
+        floor = median_click(browser, FLOOR_PAGE, tmp / "floor")
         for rows in args.rows:
             fragment = median_click(browser, FRAGMENT.format(rows=rows), tmp / f"fragment{rows}")
             whole = median_click(browser, PAGE.format(rows=rows), tmp / f"page{rows}")
