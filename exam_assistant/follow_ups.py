@@ -96,7 +96,8 @@ def ask_instead(item_id: str, findings: Findings, items: Items) -> str | None:
 def place(blocks: Sequence[Sequence[str]], items: Items) -> list[tuple[str, ...]]:
     """The item ids of a step's blocks with every follow-up moved to just after its parent (and
     the parent's earlier follow-ups), whichever block the parent is in. A follow-up whose parent
-    is not on the step stays where it was; blocks left empty are dropped."""
+    is not on the step stays where it was; a block left empty comes back empty (one tuple per
+    block, in order), for the caller to drop."""
     on_step = {i for block in blocks for i in block}
     kids: dict[str, list[str]] = {}
     for block in blocks:
