@@ -11,6 +11,7 @@ past the view fails here.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -84,8 +85,27 @@ def test_the_live_panel_shows_names_in_rank_order_without_counts() -> None:
     enc = encounter(ARM)
     a = assess(enc, LIB)
     text = "\n".join(t for _, t in live_lines(enc, a))
-    assert "Differential (top 3)" in text
+    many = len(a.differential)
+    assert (f"Differential (top 3 of {many})" if many > 3 else "**Differential**") in text
+    names = [d.name for d in a.differential[:3]]
+    assert all(n in text for n in names)
     assert " for, " not in text  # the counts moved on nearly every answer (decision 41)
+
+
+def test_the_live_panel_names_a_cluster_count_once() -> None:
+    """"3 of 4 positive · 3 of 4 positive" said the same twice when the band is the count."""
+    import yaml
+
+    from exam_assistant.ui.widgets.live_panel import cluster_line
+
+    vignette = Path(__file__).resolve().parents[1] / "vignettes" / "b_c6_radiculopathy.yaml"
+    enc = Encounter.model_validate(yaml.safe_load(vignette.read_text(encoding="utf-8"))["encounter"])
+    clusters = assess(enc, LIB).clusters
+    assert any(c.band for c in clusters), "the C6 vignette has a cluster with a band"
+    for c in clusters:
+        line = cluster_line(c)
+        count = line.split("**: ", 1)[1].split(" · ")[0]
+        assert line.count(count) == 1, line
 
 
 def test_a_final_note_has_no_ask_next_in_the_live_panel() -> None:

@@ -16,7 +16,7 @@ TIER_COLOUR = {"EMERGENCY": "red", "SAME_DAY": "red", "URGENT": "orange", "ROUTI
 
 def cluster_line(c: ClusterResult) -> str:
     count = f"{c.positive} of {c.total} positive" + (f", {c.not_tested} not tested" if c.not_tested else "")
-    band = f" · {md(c.band)}" if c.band else ""
+    band = f" · {md(c.band)}" if c.band and c.band != count else ""  # "3 of 4 positive" only once
     post = f" · post-test {percent(c.posttest_probability)}" if c.posttest_probability is not None else ""
     return f"**{md(c.title)}**: {md(count)}{band}{post}"
 
@@ -54,7 +54,9 @@ def live_lines(encounter: Encounter | None, assessment: Assessment | None) -> li
     if top:
         # names in rank order only: the counts behind them move on nearly every answer, and each
         # change of this panel costs a whole-page run (the summary explains every entry)
-        lines.append(("markdown", "**Differential (top 3)**\n" + "\n".join(
+        many = len(assessment.differential)
+        head = f"**Differential (top {TOP_DIFFERENTIAL} of {many})**" if many > TOP_DIFFERENTIAL else "**Differential**"
+        lines.append(("markdown", head + "\n" + "\n".join(
             f"{n}. {md(d.name)}" for n, d in enumerate(top, 1))))
     if assessment.imaging:
         lines.append(("markdown", f"**Imaging:** {imaging_line(assessment.imaging[0])}"))
