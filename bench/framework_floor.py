@@ -1,8 +1,8 @@
 """Benchmark: what Streamlit itself costs per click as a page grows, with no app logic at all.
 
-``bench/journeys.py`` compares the app's click-to-idle with a one-button page. This script shows
-how much of the difference is the framework's: the same Streamlit, config and Chromium, clicking
-a button on pages of N rows of three segmented controls in columns (the history step's layout,
+``bench/journeys.py`` compares the app's click-to-idle with the same pages replayed with no logic,
+and with a one-button page. This script shows how Streamlit's own cost grows with a page: the
+same Streamlit, config and Chromium, clicking a button on pages of N rows of three segmented controls in columns (the history step's layout,
 about 30 rows), once with the button in a fragment (the cost of an answer that stays in its
 block) and once as a whole-page run (an answer that changes the urgency or the live panel).
 
@@ -24,7 +24,7 @@ sys.path.insert(0, str(REPO))
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
 from bench.journey_driver import VIEWPORT, WS_CLOCK, Driver  # noqa: E402
-from bench.journeys import FLOOR_PAGE  # noqa: E402  (the same one-button floor as journeys.py)
+from bench.journeys import ONE_BUTTON_PAGE as FLOOR_PAGE  # noqa: E402  (journeys.py's one-button page)
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app  # noqa: E402
 
 CLICKS = 20
