@@ -182,6 +182,9 @@ def drive(browser: Browser, url: str, names: list[str], downloads: Path, floor: 
     app and the floor, which is what the replay pairs), after one warm-up load."""
     warm = browser.new_context(viewport=VIEWPORT).new_page()  # first load compiles and caches
     warm.goto(url)
+    # until the page is drawn: a warm-up closed before its first run would leave the floor's
+    # sessions one out of step with the recorded ones
+    warm.get_by_label("Patient name").wait_for(timeout=TIMEOUT_MS)
     Driver(warm).wait_idle()
     warm.context.close()
     idle_ms: list[float] = []

@@ -146,9 +146,11 @@ class _Player:
         with _LOCK:
             if ctx.session_id not in self.sessions:
                 self.sessions[ctx.session_id] = (len(self.sessions), 0)
+                print(f"replay: browser session {len(self.sessions) - 1} begins", flush=True)
             session, position = self.sessions[ctx.session_id]
             if session >= len(self.recorded) or position >= len(self.recorded[session]):
                 self.mismatches += 1
+                print(f"floor: session {session} asked for a {kind} run {position} that was not recorded", flush=True)
                 return None
             self.sessions[ctx.session_id] = (session, position + 1)
             run = self.recorded[session][position]
