@@ -255,18 +255,45 @@ def held_back_text(h: HeldBack) -> str:
     return f"{what} ({h.why.removeprefix('held back - ')})"
 
 
+STEP_QUOTE_CHARS = 90
+
+
+def _quoted_step(text: str) -> str:
+    """A held step in a few words: enough to tell it from the pathway's other steps."""
+    text = text.strip().rstrip(".")  # the line that quotes it ends with its own full stop
+    if len(text) <= STEP_QUOTE_CHARS:
+        return f'"{text}"'
+    return '"' + text[:STEP_QUOTE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + '..."'
+
+
 def held_back_lines(held: list[HeldBack]) -> list[str]:
     """Suppressed suggestions grouped by the flag holding them: one line per holder, each suggestion
-    named once (with how many of its steps wait), so an emergency does not drown in a list."""
-    groups: dict[str, dict[str, int]] = {}
+    named once, so an emergency does not drown in a list.
+
+    A pathway held back whole is named; when only some of its steps wait, the line says so (one
+    step is quoted), because the rest of that pathway is still in the plan: "held back: safety
+    netting" beside a plan that gives the safety-netting advice would read as a contradiction."""
+    groups: dict[str, dict[str, list[str] | None]] = {}
     for h in held:
         if h.forbidden:
             continue
         titles = groups.setdefault(h.holder_title or (h.held_by[0] if h.held_by else "a red flag"), {})
-        titles[h.title] = titles.get(h.title, 0) + (1 if h.kind == "treatment_step" else 0)
+        if h.kind != "treatment_step":
+            titles[h.title] = None  # the whole suggestion
+        elif titles.get(h.title, []) is not None:
+            steps = titles.setdefault(h.title, [])
+            assert steps is not None
+            steps.append(h.text or "")
     lines = []
     for holder, titles in groups.items():
-        named = [f"{t} ({n} steps)" if n > 1 else t for t, n in titles.items()]
+        named = []
+        for title, steps in titles.items():
+            if steps is None:
+                named.append(title)
+            elif len(steps) == 1:
+                named.append(f"one step of {title}, {_quoted_step(steps[0])}" if steps[0] else f"one step of {title}")
+            else:
+                named.append(f"{len(steps)} steps of {title}")
         lines.append(f"until {holder} is dealt with: " + "; ".join(named))
     return lines
 

@@ -246,3 +246,31 @@ def test_red_flag_actions_carry_no_advice_the_policy_controls() -> None:
                 if any(re.search(w, sentence) for w in words) and not any(n in sentence for n in NEGATIONS):
                     offenders.append(f"{rule.id} ({cls}): {sentence}")
     assert offenders == []
+
+
+def test_held_back_lines_say_when_only_some_steps_of_a_pathway_wait() -> None:
+    """A pathway held back whole is named; one held step is quoted and two are counted, so the
+    note never reads as if the whole safety-netting advice were withheld when only its 'return if
+    not improving' step is."""
+    from exam_assistant.engine.assessment import HeldBack
+    from exam_assistant.engine.policy import held_back_lines
+
+    def held(rule: str, title: str, kind: str, text: str | None = None) -> HeldBack:
+        return HeldBack(id=rule, title=title, why="held back - cancer", kind=kind, text=text,  # type: ignore[arg-type]
+                        held_by=["rf.malignancy"], holder_title="Spinal pain with a history of cancer")
+
+    lines = held_back_lines([
+        held("tx.safety_net", "Safety-netting advice", "treatment_step",
+             "Return for review if the pain is not improving as expected or stops you sleeping."),
+        held("tx.neck_pain_acute", "Acute neck pain", "treatment_step", "Reassure: most neck pain settles."),
+        held("tx.neck_pain_acute", "Acute neck pain", "treatment_step", "Stay active."),
+        held("img.neck_pain_no_red_flags", "No imaging for neck pain", "imaging"),
+    ])
+    assert lines == [
+        "until Spinal pain with a history of cancer is dealt with: one step of Safety-netting advice, "
+        '"Return for review if the pain is not improving as expected or stops you sleeping"; '
+        "2 steps of Acute neck pain; No imaging for neck pain"
+    ]
+    long = "Return for review " + "and keep moving gently " * 10 + "."
+    line = held_back_lines([held("tx.safety_net", "Safety-netting advice", "treatment_step", long)])[0]
+    assert line.endswith('..."') and len(line) < 200
