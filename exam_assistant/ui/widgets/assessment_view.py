@@ -197,4 +197,4 @@ def held_back(a: Assessment) -> None:
         return
     st.markdown("##### Held back")
     for line in held_back_lines(suppressed):
-        st.markdown(f"- Held back {md(line)}")
+        st.markdown(f"- {md(line[:1].upper() + line[1:])}")  # the heading already says "held back"
