@@ -99,7 +99,18 @@ def normal_neuro() -> Findings:
     }
     out.update({item: mrc() for item in POWER})
     out.update({item: Sensation(left="normal", right="normal") for item in SENSATION})
+    out.update({item: negative for item, _, negative in CORD_SCREEN_DEFICITS})
     return out
+
+
+# The lower-limb cord screen's objective deficits (upper_back pack), each with a finding that shows
+# it and one that does not: found on examination they must count as the arm deficits do.
+CORD_SCREEN_DEFICITS: list[tuple[str, Finding, Finding]] = [
+    ("upper_back.leg_power", Mrc(left=4, right=5), Mrc(left=5, right=5)),
+    ("upper_back.sensory_level", YesNo(value="yes"), YesNo(value="no")),
+    ("upper_back.saddle_sensation", YesNo(value="yes"), YesNo(value="no")),
+    ("upper_back.leg_tone", YesNo(value="yes"), YesNo(value="no")),
+]
 
 
 def run(library: Library, findings: Findings, born: str = "1970-01-01", sex: Sex = "female") -> Assessment:
@@ -322,6 +333,25 @@ def test_rf_cord_compression_raised_by_new_sphincter_disturbance(library: Librar
     assert_red_flag_three_ways(library, "rf.cord_compression", base, "history.sphincter_change", yes(), no())
 
 
+def test_rf_cord_compression_raised_by_saddle_sensory_loss_found_on_examination(library: Library) -> None:
+    """Reduced saddle sensation found on examination raises the flag that reported saddle numbness
+    does, though the patient reported none."""
+    base: Findings = {"history.saddle_numbness": no(), "history.sphincter_change": no()}
+    assert_red_flag_three_ways(library, "rf.cord_compression", base, "upper_back.saddle_sensation", yes(), no())
+
+
+def test_rf_shock_raised_by_hypotension_or_shock_beside_a_gradual_ache(library: Library) -> None:
+    """Shock is an emergency whatever the pain pattern: six weeks of gradual interscapular ache,
+    which neither the ADD-RS nor the ACS rule reads as acute."""
+    base: Findings = {"history.location": multi("interscapular"), "history.onset": choice("gradual"),
+                      "history.duration_weeks": number(6), "history.chest_pain": no(),
+                      "history.abrupt_severe_pain": no()}
+    assert_red_flag_three_ways(library, "rf.shock", base, "rf.hypotension_or_shock", yes(), no())
+    flag = next(f for f in run(library, with_finding(base, "rf.hypotension_or_shock", yes())).red_flags
+                if f.id == "rf.shock")
+    assert flag.tier == "EMERGENCY"
+
+
 # ------------------------------------------------------------------ RF5 infection
 
 
@@ -351,7 +381,40 @@ def test_rf_infection_with_deficit_raised_by_weakness(library: Library) -> None:
     assert_red_flag_three_ways(library, "rf.infection_with_deficit", base, "history.weakness", yes(), no())
 
 
+def test_every_strength_or_sensory_item_of_the_cord_screen_is_a_listed_deficit(library: Library) -> None:
+    """A new power or sensation item in the upper_back pack must join CORD_SCREEN_DEFICITS (and
+    the shared deficit condition), or a weak leg found on examination would raise nothing."""
+    measured = {i.id for i in library.packs["upper_back"].pack.items() if i.answer in ("mrc", "sensation")}
+    assert measured <= {item for item, _, _ in CORD_SCREEN_DEFICITS}
+
+
+@pytest.mark.parametrize(("item", "positive", "negative"), CORD_SCREEN_DEFICITS, ids=[c[0] for c in CORD_SCREEN_DEFICITS])
+def test_a_deficit_found_on_the_cord_screen_makes_suspected_infection_an_emergency(
+    library: Library, item: str, positive: Finding, negative: Finding
+) -> None:
+    """Fever with thoracic pain and a leg, trunk or saddle deficit found on examination is a
+    suspected epidural abscess with a deficit, as a weak arm is."""
+    base: Findings = {**_no_infection_signs(), **normal_neuro(), "history.location": multi("thoracic_midline"),
+                      "history.fever": yes()}
+    assert_red_flag_three_ways(library, "rf.infection_with_deficit", base, item, positive, negative)
+
+
 # ------------------------------------------------------------------ RF6 malignancy
+
+
+@pytest.mark.parametrize(("item", "positive", "negative"), CORD_SCREEN_DEFICITS, ids=[c[0] for c in CORD_SCREEN_DEFICITS])
+def test_a_deficit_found_on_the_cord_screen_makes_cancer_with_spinal_pain_an_emergency(
+    library: Library, item: str, positive: Finding, negative: Finding
+) -> None:
+    """NICE NG234: spinal pain with limb weakness or sensory loss in a person with cancer is
+    suspected metastatic cord compression (contact immediately), found or reported."""
+    base: Findings = {**normal_neuro(), "history.location": multi("thoracic_midline"), "history.cancer": yes(),
+                      "history.paraesthesia": no(), "history.below_elbow": no(), "history.band_like_burning": no(),
+                      "history.gait_imbalance": no()}
+    assert_red_flag_three_ways(library, "rf.mscc_with_neurology", base, item, positive, negative)
+    assert run(library, with_finding(base, item, positive)).urgency == "EMERGENCY"
+
+
 
 
 def test_rf_malignancy_raised_by_cancer_history_with_thoracic_pain(library: Library) -> None:
