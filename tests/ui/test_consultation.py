@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from exam_assistant.library import Library
 from exam_assistant.store import EncounterRepository
 from exam_assistant.ui import steps
 from exam_assistant.ui.widgets.urgency import DIALOG_CLOSE, DIALOG_TO_NOTE, TO_NOTE, first_action
@@ -63,6 +64,29 @@ def test_the_bar_states_what_to_do_not_only_to_stop() -> None:
     action = "Stop the examination. Call emergency services now. Do not delay."
     assert first_action(action) == "Call emergency services now."
     assert first_action("Same-day review.") == "Same-day review."
+
+
+def test_the_bar_keeps_what_follows_stop_in_the_same_sentence() -> None:
+    """A pack may join the two: only "stop the examination" is dropped, never the call for help."""
+    assert first_action("Stop the examination and call emergency services now. Keep the patient lying down.") == (
+        "Call emergency services now.")
+    assert first_action("Stop the examination, then send to the emergency department.") == (
+        "Send to the emergency department.")
+    assert first_action("Stop the examination.") == "Stop the examination."
+    assert first_action("Stop the examinations of the neck first.").startswith("Stop the examinations")
+
+
+def test_every_emergency_flag_in_the_packs_gives_the_bar_an_action_beyond_stop(library: Library) -> None:
+    """Whatever an EMERGENCY flag's author wrote, the sticky bar names something to do, and keeps
+    the call for emergency services when the action opens with it."""
+    for rule in library.rules.values():
+        effect = rule.effect
+        if getattr(effect, "type", None) == "red_flag" and effect.tier == "EMERGENCY":
+            said = first_action(effect.action)
+            assert said and not said.lower().startswith("stop the examination"), rule.id
+            opening = " ".join(effect.action.split())[:80].lower()
+            if "call emergency services" in opening:
+                assert "emergency services" in said.lower(), (rule.id, said)
 
 
 def test_ask_next_and_a_possible_emergency_are_shown_before_the_flag_is_decided(app: AppTest) -> None:

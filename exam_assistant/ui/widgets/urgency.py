@@ -10,6 +10,7 @@ the action and "stop the examination", with the way to the note one click away.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import streamlit as st
@@ -61,11 +62,19 @@ def bar_key(prefix: str) -> str:
     return f"{prefix}-urgency-bar"
 
 
+_STOP = re.compile(r"^stop the examination\b[.,;:]?\s*(?:(?:and|then)\s+)?", re.IGNORECASE)
+
+
 def first_action(action: str) -> str:
-    """The first sentence of an action that says what to do (the bar already says "stop")."""
+    """The first thing an action says to do, beyond "stop the examination" (the bar already says
+    that). Only the words are dropped, never the rest of their sentence: "Stop the examination and
+    call emergency services now" keeps "Call emergency services now"."""
     sentences = [x.strip() for x in " ".join(action.split()).replace(". ", ".\n").splitlines() if x.strip()]
-    doing = [x for x in sentences if not x.lower().startswith("stop the examination")]
-    return (doing or sentences or [""])[0]
+    for sentence in sentences:
+        rest = _STOP.sub("", sentence, count=1).strip()
+        if rest.rstrip(".").strip():
+            return rest[0].upper() + rest[1:]
+    return sentences[0] if sentences else ""
 
 
 def bar_text(flags: list[RedFlag]) -> str:
