@@ -13,6 +13,7 @@ from exam_assistant.engine.assessment import (
     DifferentialEntry,
     Evidence,
     ImagingSuggestion,
+    OpenQuestion,
     ProtocolSuggestion,
     RedFlag,
     TreatmentPathway,
@@ -249,12 +250,14 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
     scores = [s for s in (compute_score(d, encounter, lib.items) for d in lib.scores.values()) if s.answered]
     level = localise(encounter, lib.items, lib.lookalikes)
 
+    questions = open_questions(run.facts, lib)
     if emergency:
         headline = f"EMERGENCY: stop the routine examination and act now. {red_flags[0].action}"
     elif red_flags:
         headline = f"{urgency.replace('_', ' ')}: {red_flags[0].title}. {red_flags[0].action}"
     else:
         headline = "No red flag raised by the findings recorded so far."
+    headline += lead_above_urgency(differential, urgency, questions)
 
     refs: list[str] = []
     for group in (red_flags, run.clusters, run.decisions, scores, differential, imaging, treatment,
@@ -270,9 +273,24 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
         contraindications=contraindications, suggested_protocols=suggestions, held_back=policy.held_back,
         do_not=policy.do_not, suspected=suspected,
         flags=[r.id for r in fired if isinstance(r.effect, FlagEffect)],
-        open_questions=open_questions(run.facts, lib),
+        open_questions=questions,
         references=list(dict.fromkeys(refs)),
     )
+
+
+def lead_above_urgency(differential: list[DifferentialEntry], urgency: Tier, questions: list[OpenQuestion]) -> str:
+    """A sentence for the headline when the leading diagnosis is more urgent than the urgency:
+    an acute coronary syndrome or a dissection on top of the differential must never sit under a
+    bare "no red flag" and a routine plan. Empty otherwise."""
+    if not differential or TIER_ORDER[differential[0].tier] <= TIER_ORDER[urgency]:
+        return ""
+    lead = differential[0]
+    tier = lead.tier.replace("_", " ")
+    if any(lead.id in q.suggests for q in questions):
+        return (f" {lead.name} ({tier} if confirmed) leads the differential and its red flag is not decided yet: "
+                "answer the questions that decide it before a routine plan.")
+    return (f" {lead.name} ({tier} if confirmed) leads the differential, though the answers recorded meet no "
+            "red flag for it: review the findings before a routine plan.")
 
 
 def _differential(fired: list[Rule], red_flags: list[RedFlag], lib: Library) -> list[DifferentialEntry]:

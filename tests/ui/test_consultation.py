@@ -105,3 +105,17 @@ def test_ask_next_and_a_possible_emergency_are_shown_before_the_flag_is_decided(
     ok(app.run())
     assert "EMERGENCY: stop the examination." in page_text(app)
     assert "answer these to decide" not in page_text(app)
+
+
+def test_a_leading_emergency_diagnosis_whose_flag_is_not_met_is_named_in_the_banner_area(app: AppTest) -> None:
+    """Chest pain brought on by exertion, pain under 15 minutes and no sweating: the ACS flag is
+    decided (not met), yet ACS leads; the banner area says so rather than leaving a bare ROUTINE."""
+    start_examination(app)
+    for item_id, value in (("history.chest_pain", "yes"), ("history.exertional_pain", "yes"),
+                           ("history.pain_over_15_min", "no"), ("history.autonomic_symptoms", "no"),
+                           ("history.cardiovascular_risk", "no"), ("rf.hypotension_or_shock", "no")):
+        widget(app, item_id).set_value(value)
+        ok(app.run())
+    warning = " ".join(w.value for w in app.warning).replace("\\", "")
+    assert "Acute coronary syndrome leads the differential, though the answers recorded meet no red flag" in warning
+    assert "ROUTINE" in page_text(app, app.sidebar)

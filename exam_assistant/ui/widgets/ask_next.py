@@ -34,8 +34,8 @@ def ask_next(assessment: Assessment | None) -> None:
 
 
 def possible_emergency_text(assessment: Assessment | None) -> str | None:
-    """Never a bare ROUTINE beside a leading EMERGENCY diagnosis: what decides its flag (None
-    when the leader is not an undecided EMERGENCY)."""
+    """Never a bare ROUTINE beside a leading EMERGENCY diagnosis: what decides its flag, or that
+    no flag for it is met (None when the leader is not an EMERGENCY diagnosis above the urgency)."""
     if assessment is None or not assessment.differential or assessment.urgency == "EMERGENCY":
         return None
     lead = assessment.differential[0]
@@ -44,7 +44,9 @@ def possible_emergency_text(assessment: Assessment | None) -> str | None:
     for q in assessment.open_questions:
         if lead.id in q.suggests:
             return f"**Possible {md(lead.name.lower())}: answer these to decide.** {_items(q)}"
-    return None
+    # decided: no red flag for it is met, yet it leads (the headline says the same on the summary)
+    return (f"**{md(lead.name)} leads the differential, though the answers recorded meet no red flag for "
+            "it.** Review the findings before a routine plan.")
 
 
 def possible_emergency(assessment: Assessment | None) -> None:
