@@ -9,7 +9,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
 
 from exam_assistant.engine.describe import finding_text
-from exam_assistant.engine.policy import held_back_lines
+from exam_assistant.engine.policy import do_not_holders, held_back_lines
 from exam_assistant.previsit.confirm import marked
 from exam_assistant.protocol import TIER_ORDER
 from reports.context import NoteContext
@@ -131,7 +131,7 @@ def summary_box(ctx: NoteContext) -> list[Flowable]:
         held = " ".join(f"Held back {line}." for line in held_back_lines(a.held_back))
         rows.append([ctx.p(held, st.box_text)])
     for d in a.do_not:
-        rows.append([ctx.p(f"{d.label}: {d.why} ({d.holder_title})", st.box_text, label="Do not")])
+        rows.append([ctx.p(f"{d.label}: {d.why} ({do_not_holders(d)})", st.box_text, label="Do not")])
     rows.append([ctx.p(working_diagnosis(ctx), st.box_text, label="Working diagnosis:")])
     decided = decided_lines(ctx)
     plan_text = "<br/>".join(f"• {markup(ctx.user(line))}" for line in decided) or escape(

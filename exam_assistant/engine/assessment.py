@@ -195,6 +195,7 @@ class DoNot(_Out):
     held_by: str
     holder_title: str
     also_held_by: list[str] = Field(default_factory=list)
+    also_held_by_titles: list[str] = Field(default_factory=list, description="the other holders in words, as also_held_by")
     withheld: list[str] = Field(default_factory=list, description="rules whose suggestions were withheld because of it")
     references: list[str]
 

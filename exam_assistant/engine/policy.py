@@ -204,10 +204,11 @@ def _do_not(held_by: list[Holder], withheld: dict[tuple[str, str], list[str]]) -
             if cls in seen:
                 continue
             seen.add(cls)
-            others = [o.id for o in held_by if o is not h and cls in o.forbids]
+            also = [o for o in held_by if o is not h and cls in o.forbids]
+            others = [o.id for o in also]
             out.append(DoNot.model_validate({
                 "class": cls, "label": ADVICE_LABELS[cls], "why": why, "held_by": h.id, "holder_title": h.title,
-                "also_held_by": others,
+                "also_held_by": others, "also_held_by_titles": [o.title for o in also],
                 "withheld": sorted({r for o in [h.id, *others] for r in withheld.get((o, cls), [])}),
                 "references": list(h.references),
             }))
@@ -247,6 +248,17 @@ def own_holders(rule_id: str, lib: Library) -> frozenset[str]:
         if rule is not None and rule.effect.type == "red_flag":
             out.update(rule.effect.suggests)
     return frozenset(out)
+
+
+def do_not_holders(d: DoNot) -> str:
+    """Who forbids it, in words: the most urgent holder, then every other one, so the working
+    diagnosis is named even when a more urgent suspicion stands first."""
+    if not d.also_held_by_titles:
+        return d.holder_title
+    def lowered(title: str) -> str:
+        return title[:1].lower() + title[1:] if title[1:2].islower() else title  # not "ADD-RS" -> "aDD-RS"
+
+    return f"{d.holder_title}; also {'; '.join(lowered(t) for t in d.also_held_by_titles)}"
 
 
 def held_back_text(h: HeldBack) -> str:

@@ -274,3 +274,23 @@ def test_held_back_lines_say_when_only_some_steps_of_a_pathway_wait() -> None:
     long = "Return for review " + "and keep moving gently " * 10 + "."
     line = held_back_lines([held("tx.safety_net", "Safety-netting advice", "treatment_step", long)])[0]
     assert line.endswith('..."') and len(line) < 200
+
+
+def test_a_do_not_line_names_every_holder_not_only_the_most_urgent() -> None:
+    """Cancer with night pain at 62 raises the cancer flag and the systemic one: infection (more
+    urgent) and metastasis (the working diagnosis) both forbid manipulation. The line names the
+    infection first and the metastasis after it, so the working diagnosis is not missing."""
+    from pathlib import Path
+
+    from exam_assistant.engine.assess import assess
+    from exam_assistant.engine.policy import do_not_holders
+    from exam_assistant.library import cached_library
+    from exam_assistant.models import Encounter
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "encounters" / "thoracic_pain_breast_cancer_history.json"
+    a = assess(Encounter.model_validate_json(path.read_text(encoding="utf-8")), cached_library())
+    line = next(d for d in a.do_not if d.advice_class == "manual_therapy")
+    assert line.held_by == "spinal_infection" and line.also_held_by == ["spinal_metastasis"]
+    assert do_not_holders(line) == (
+        "Suspected spinal infection (discitis, vertebral osteomyelitis, epidural abscess); "
+        "also suspected spinal metastasis or metastatic spinal cord compression")

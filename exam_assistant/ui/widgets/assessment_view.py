@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from exam_assistant.engine.assessment import Assessment, ClusterResult, DifferentialEntry, ImagingSuggestion
-from exam_assistant.engine.policy import held_back_lines
+from exam_assistant.engine.policy import do_not_holders, held_back_lines
 from exam_assistant.library import Library
 from exam_assistant.protocol import TIER_ORDER
 from exam_assistant.ui.text import ICON_BLOCKED, humanise, md, percent, tier_label
@@ -188,7 +188,7 @@ def do_not(a: Assessment) -> None:
         st.markdown("##### Do not")
         for d in a.do_not:
             withheld = f" (withheld: {md(', '.join(d.withheld))})" if d.withheld else ""
-            st.markdown(f"- {ICON_BLOCKED} **Do not {md(d.label)}** — {md(d.why)} *({md(d.holder_title)})*{withheld}")
+            st.markdown(f"- {ICON_BLOCKED} **Do not {md(d.label)}** — {md(d.why)} *({md(do_not_holders(d))})*{withheld}")
 
 
 def held_back(a: Assessment) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from exam_assistant.engine.assessment import Assessment, ClusterResult, ImagingSuggestion
+from exam_assistant.engine.policy import do_not_holders
 from exam_assistant.models import Encounter
 from exam_assistant.ui.text import TIER_ICON, TIER_WORD, md, percent, tier_label
 from exam_assistant.ui.widgets.ask_next import ask_next_text
@@ -62,7 +63,7 @@ def live_lines(encounter: Encounter | None, assessment: Assessment | None) -> li
         lines.append(("markdown", f"**Imaging:** {imaging_line(assessment.imaging[0])}"))
     elif any(h.kind == "imaging" for h in assessment.held_back):
         lines.append(("markdown", "**Imaging:** held back by the red flag"))
-    lines += [("markdown", f"**Do not** {md(d.label)} ({md(d.holder_title)})") for d in assessment.do_not]
+    lines += [("markdown", f"**Do not** {md(d.label)} ({md(do_not_holders(d))})") for d in assessment.do_not]
     if not (assessment.clusters or top or assessment.imaging or assessment.level):
         lines.append(("caption", "Nothing to show yet: record the history and tests."))
     return lines
