@@ -250,15 +250,17 @@ def own_holders(rule_id: str, lib: Library) -> frozenset[str]:
     return frozenset(out)
 
 
+def _mid_sentence(title: str) -> str:
+    """A title continuing a sentence: "Suspected X" -> "suspected X", but "ADD-RS" stays."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
 def do_not_holders(d: DoNot) -> str:
     """Who forbids it, in words: the most urgent holder, then every other one, so the working
     diagnosis is named even when a more urgent suspicion stands first."""
     if not d.also_held_by_titles:
         return d.holder_title
-    def lowered(title: str) -> str:
-        return title[:1].lower() + title[1:] if title[1:2].islower() else title  # not "ADD-RS" -> "aDD-RS"
-
-    return f"{d.holder_title}; also {'; '.join(lowered(t) for t in d.also_held_by_titles)}"
+    return f"{d.holder_title}; also {'; '.join(_mid_sentence(t) for t in d.also_held_by_titles)}"
 
 
 def held_back_text(h: HeldBack) -> str:
@@ -292,9 +294,7 @@ def held_back_lines(held: list[HeldBack]) -> list[str]:
         titles = groups.setdefault(h.holder_title or (h.held_by[0] if h.held_by else "a red flag"), {})
         if h.kind != "treatment_step":
             titles[h.title] = None  # the whole suggestion
-        elif titles.get(h.title, []) is not None:
-            steps = titles.setdefault(h.title, [])
-            assert steps is not None
+        elif (steps := titles.setdefault(h.title, [])) is not None:
             steps.append(h.text or "")
     lines = []
     for holder, titles in groups.items():
