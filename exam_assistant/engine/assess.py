@@ -278,13 +278,20 @@ def assess(encounter: Encounter, lib: Library) -> Assessment:
     )
 
 
+def leading_above_urgency(differential: list[DifferentialEntry], urgency: Tier) -> DifferentialEntry | None:
+    """The leading diagnosis when its tier is above the urgency (an acute coronary syndrome or a
+    dissection on top under "no red flag"), else None."""
+    if differential and TIER_ORDER[differential[0].tier] > TIER_ORDER[urgency]:
+        return differential[0]
+    return None
+
+
 def lead_above_urgency(differential: list[DifferentialEntry], urgency: Tier, questions: list[OpenQuestion]) -> str:
-    """A sentence for the headline when the leading diagnosis is more urgent than the urgency:
-    an acute coronary syndrome or a dissection on top of the differential must never sit under a
-    bare "no red flag" and a routine plan. Empty otherwise."""
-    if not differential or TIER_ORDER[differential[0].tier] <= TIER_ORDER[urgency]:
+    """A sentence for the headline when the leading diagnosis is more urgent than the urgency, so
+    it never sits under a bare "no red flag" and a routine plan. Empty otherwise."""
+    lead = leading_above_urgency(differential, urgency)
+    if lead is None:
         return ""
-    lead = differential[0]
     tier = lead.tier.replace("_", " ")
     if any(lead.id in q.suggests for q in questions):
         return (f" {lead.name} ({tier} if confirmed) leads the differential and its red flag is not decided yet: "

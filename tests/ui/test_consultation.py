@@ -117,5 +117,6 @@ def test_a_leading_emergency_diagnosis_whose_flag_is_not_met_is_named_in_the_ban
         widget(app, item_id).set_value(value)
         ok(app.run())
     warning = " ".join(w.value for w in app.warning).replace("\\", "")
-    assert "Acute coronary syndrome leads the differential, though the answers recorded meet no red flag" in warning
+    assert "Acute coronary syndrome (EMERGENCY if confirmed) leads the differential, though the answers recorded " \
+           "meet no red flag" in warning
     assert "ROUTINE" in page_text(app, app.sidebar)

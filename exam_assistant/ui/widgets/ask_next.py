@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from exam_assistant.engine.assess import lead_above_urgency, leading_above_urgency
 from exam_assistant.engine.assessment import Assessment, OpenQuestion
 from exam_assistant.ui.text import ICON_WARNING, md, tier_label
 
@@ -34,19 +35,17 @@ def ask_next(assessment: Assessment | None) -> None:
 
 
 def possible_emergency_text(assessment: Assessment | None) -> str | None:
-    """Never a bare ROUTINE beside a leading EMERGENCY diagnosis: what decides its flag, or that
-    no flag for it is met (None when the leader is not an EMERGENCY diagnosis above the urgency)."""
-    if assessment is None or not assessment.differential or assessment.urgency == "EMERGENCY":
+    """Never a bare lower tier beside a more urgent leading diagnosis (the engine's test, as the
+    headline uses): what decides its flag, or the headline's sentence that no flag for it is met."""
+    if assessment is None:
         return None
-    lead = assessment.differential[0]
-    if lead.tier != "EMERGENCY":
+    lead = leading_above_urgency(assessment.differential, assessment.urgency)
+    if lead is None:
         return None
     for q in assessment.open_questions:
         if lead.id in q.suggests:
             return f"**Possible {md(lead.name.lower())}: answer these to decide.** {_items(q)}"
-    # decided: no red flag for it is met, yet it leads (the headline says the same on the summary)
-    return (f"**{md(lead.name)} leads the differential, though the answers recorded meet no red flag for "
-            "it.** Review the findings before a routine plan.")
+    return f"**{md(lead_above_urgency(assessment.differential, assessment.urgency, assessment.open_questions).strip())}**"
 
 
 def possible_emergency(assessment: Assessment | None) -> None:
